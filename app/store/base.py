@@ -1,0 +1,125 @@
+"""The `GraphStore` protocol: everything the service asks of a graph database.
+
+Two backends implement it: `Neo4jStore` (a real Neo4j server, the production store) and `MemoryStore`
+(networkx in process, persisted to a file; the zero-setup default). `tests/conformance` runs one suite
+against both so they cannot drift apart.
+
+Every tenant-owned read and write takes the tenant first and is scoped by it inside the store, so no
+caller can forget the scope. Reads are batched (a whole frontier of the walk per call) because a
+round trip per node would make a 1,000-state trace cost a second on a networked database.
+Results are returned in a deterministic order (sorted by key) so both stores give identical answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from graph_schema import (
+    BomLine,
+    Bundle,
+    Company,
+    Document,
+    Facility,
+    Item,
+    ItemKind,
+    ListEntry,
+    ListVersion,
+    Sourcing,
+)
+
+
+class RecordKind(StrEnum):
+    """The kinds of tenant-owned record, named as the bundle's files."""
+
+    COMPANIES = "companies"
+    FACILITIES = "facilities"
+    ITEMS = "items"
+    BOM = "bom"
+    SOURCING = "sourcing"
+    DOCUMENTS = "documents"
+
+
+#: (buyer facility ID or "" for the importer itself, item ID)
+SourcingKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """What the store knows of a tenant's data as a whole."""
+
+    tenant: str
+    data_version: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A tenant-scoped supply-chain graph plus shared reference data."""
+
+    backend: str
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Apply constraints and indexes and migrate to `SCHEMA_VERSION`; idempotent."""
+        ...
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store answers now."""
+        ...
+
+    def close(self) -> None: ...
+
+    # -- tenant data: writes -------------------------------------------------------------------------
+    def write_bundle(self, tenant: str, bundle: Bundle, data_version: str) -> None:
+        """Upsert every record by key and set the tenant's data version, all or nothing.
+
+        The caller has validated the bundle; a failure here leaves the store as it was.
+        """
+        ...
+
+    # -- tenant data: reads --------------------------------------------------------------------------
+    def tenant_info(self, tenant: str) -> TenantInfo:
+        """Data version ("" before the first load) and record counts per kind."""
+        ...
+
+    def existing_keys(self, tenant: str, kind: RecordKind, keys: Collection[str]) -> set[str]:
+        """Which of `keys` the tenant already has, to resolve a bundle's references to earlier loads."""
+        ...
+
+    def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]: ...
+
+    def get_facilities(self, tenant: str, ids: Collection[str]) -> dict[str, Facility]: ...
+
+    def get_items(self, tenant: str, ids: Collection[str]) -> dict[str, Item]: ...
+
+    def get_documents(self, tenant: str, ids: Collection[str]) -> dict[str, Document]: ...
+
+    def get_bom(self, tenant: str, parent_ids: Collection[str]) -> dict[str, list[BomLine]]:
+        """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
+        ...
+
+    def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
+        """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
+        ...
+
+    def get_sourcing_by_id(self, tenant: str, ids: Collection[str]) -> dict[str, Sourcing]:
+        """Sourcing rows by `sourcing_id`, for the loader's change detection."""
+        ...
+
+    def list_items(
+        self, tenant: str, kind: ItemKind | None = None, after: str | None = None, limit: int = 100
+    ) -> list[Item]:
+        """Items in ID order after `after` (keyset pagination), optionally of one kind."""
+        ...
+
+    # -- shared reference data -----------------------------------------------------------------------
+    def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
+        """Store one version of a screening list (idempotent by `version_id`) and make it current."""
+        ...
+
+    def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
+        """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
+        ...

@@ -1,0 +1,234 @@
+"""Record shapes: the properties each node carries, shared by loaders, stores and the walk.
+
+The field names are the bundle contract's column names (`shared/FORMATS.md`, version 1), so a value keeps
+one name from the CSV cell to the graph property to the API field. Records are immutable and validated;
+stores persist `record.to_props()` and rebuild with `Model.from_props()`, so both stores hold identical
+values (dates as ISO strings, lists as lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Activity(StrEnum):
+    """What a facility does. Trading and warehouse sites never make or originate goods."""
+
+    FARM = "farm"
+    MINE = "mine"
+    PROCESSING = "processing"
+    MANUFACTURING = "manufacturing"
+    TRADING = "trading"
+    WAREHOUSE = "warehouse"
+    OTHER = "other"
+
+    @property
+    def originates(self) -> bool:
+        return self not in (Activity.TRADING, Activity.WAREHOUSE)
+
+
+class ItemKind(StrEnum):
+    PRODUCT = "product"
+    COMPONENT = "component"
+    MATERIAL = "material"
+
+
+class RegistrationScheme(StrEnum):
+    USCC = "USCC"
+    LEI = "LEI"
+    DUNS = "DUNS"
+    OTHER = "OTHER"
+
+
+class DocumentType(StrEnum):
+    PURCHASE_ORDER = "purchase_order"
+    COMMERCIAL_INVOICE = "commercial_invoice"
+    PACKING_LIST = "packing_list"
+    BILL_OF_LADING = "bill_of_lading"
+    CERTIFICATE_OF_ORIGIN = "certificate_of_origin"
+    PRODUCTION_RECORD = "production_record"
+    PAYMENT_RECORD = "payment_record"
+    TRANSPORT_DOCUMENT = "transport_document"
+    MILL_CERTIFICATE = "mill_certificate"
+    AUDIT_REPORT = "audit_report"
+    AFFIDAVIT = "affidavit"
+    ISOTOPE_TEST = "isotope_test"
+    OTHER = "other"
+
+
+class Record(BaseModel):
+    """Base of every stored record: frozen, strict about unknown fields, with a stable key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    #: name of the field holding the record's ID (the bundle's `*_id` column)
+    id_field: ClassVar[str]
+
+    @property
+    def key(self) -> str:
+        """The record's identity inside its tenant."""
+        return str(getattr(self, self.id_field))
+
+    def to_props(self) -> dict[str, Any]:
+        """Plain JSON-compatible properties, `None` values dropped (graphs do not store nulls)."""
+        return {k: v for k, v in self.model_dump(mode="json").items() if v is not None}
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        """Rebuild from stored properties, ignoring store bookkeeping such as `tenant` and `id`."""
+        names = cls.model_fields
+        return cls.model_validate({k: v for k, v in props.items() if k in names})
+
+
+class Company(Record):
+    id_field: ClassVar[str] = "company_id"
+
+    company_id: str
+    name: str
+    name_local: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    country: str
+    registration_id: str | None = None
+    registration_scheme: RegistrationScheme | None = None
+    address: str | None = None
+    parent_company_id: str | None = None
+    ownership_pct: float | None = None
+
+
+class Facility(Record):
+    id_field: ClassVar[str] = "facility_id"
+
+    facility_id: str
+    company_id: str
+    name: str | None = None
+    activity: Activity = Activity.MANUFACTURING
+    address: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str
+    latitude: float | None = None
+    longitude: float | None = None
+    os_id: str | None = None
+
+
+class Item(Record):
+    id_field: ClassVar[str] = "item_id"
+
+    item_id: str
+    name: str
+    kind: ItemKind
+    hts_code: str | None = None
+    commodity: str | None = None
+
+
+class BomLine(Record):
+    id_field: ClassVar[str] = "line_id"
+
+    parent_item_id: str
+    component_item_id: str
+    quantity: float | None = None
+    unit: str | None = None
+
+    @property
+    def line_id(self) -> str:
+        return f"{self.parent_item_id}>{self.component_item_id}"
+
+
+class Sourcing(Record):
+    """One sourcing link. Its identity is (item, supplier, buyer, valid_from): the same link may recur
+    with another validity window, and a later bundle updates a link by that identity."""
+
+    id_field: ClassVar[str] = "sourcing_id"
+
+    item_id: str
+    supplier_facility_id: str
+    buyer_facility_id: str | None = None
+    share: float | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    document_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def sourcing_id(self) -> str:
+        parts = (
+            self.item_id,
+            self.supplier_facility_id,
+            self.buyer_facility_id or "",
+            self.valid_from.isoformat() if self.valid_from else "",
+        )
+        return "|".join(parts)
+
+    @property
+    def buyer_key(self) -> str:
+        """The buyer as an indexable string: `""` is the importer itself (a tier-1 purchase)."""
+        return self.buyer_facility_id or ""
+
+
+class Document(Record):
+    id_field: ClassVar[str] = "document_id"
+
+    document_id: str
+    type: DocumentType
+    number: str | None = None
+    issued_on: date | None = None
+    issuer_company_id: str | None = None
+    uri: str | None = None
+    sha256: str | None = None
+
+
+class ListVersion(Record):
+    """One load of a screening list: where it came from, when, and a hash of its content."""
+
+    id_field: ClassVar[str] = "version_id"
+
+    version_id: str
+    list_name: str
+    source: str
+    retrieved_on: date
+    sha256: str
+    entry_count: int
+
+
+class ListEntry(Record):
+    """One entry of a screening list (shared reference data, not owned by a tenant)."""
+
+    id_field: ClassVar[str] = "entry_id"
+
+    entry_id: str
+    list_name: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    name_local: str | None = None
+    covers_subsidiaries: bool = False
+    section: str | None = None
+    effective_date: date | None = None
+    citation: str | None = None
+
+
+@dataclass
+class Bundle:
+    """A validated set of records to write for one tenant, in dependency order."""
+
+    companies: list[Company] = field(default_factory=list)
+    facilities: list[Facility] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    bom: list[BomLine] = field(default_factory=list)
+    sourcing: list[Sourcing] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.companies, self.facilities, self.items, self.bom, self.sourcing, self.documents)
+        )
+
+    def size(self) -> int:
+        return sum(
+            len(x)
+            for x in (self.companies, self.facilities, self.items, self.bom, self.sourcing, self.documents)
+        )

@@ -1,0 +1,88 @@
+"""Labels, relationship types, constraints and indexes.
+
+Only members of these enums are ever interpolated into Cypher; every value travels as a parameter.
+`SCHEMA_VERSION` is stamped into the store at start-up; a store finding an older version runs the
+migrations registered for it (see `graph_schema.migrations`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+SCHEMA_VERSION = 1
+
+
+class Label(StrEnum):
+    """Node labels. Tenant-owned labels carry `tenant` and `id`; reference labels carry neither tenant."""
+
+    COMPANY = "Company"
+    FACILITY = "Facility"
+    ITEM = "Item"
+    SOURCING = "Sourcing"
+    DOCUMENT = "Document"
+    TENANT = "Tenant"
+    # Shared reference data (no tenant): screening lists and their versions.
+    LIST_VERSION = "ListVersion"
+    LIST_ENTRY = "ListEntry"
+    SCHEMA = "SchemaInfo"
+
+    @property
+    def tenant_owned(self) -> bool:
+        return self in TENANT_OWNED
+
+
+TENANT_OWNED: frozenset[Label] = frozenset(
+    {Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT}
+)
+
+
+class Rel(StrEnum):
+    """Relationship types, each written `(from)-[:TYPE]->(to)` as documented."""
+
+    OPERATES = "OPERATES"  # (Company)-[:OPERATES]->(Facility)
+    OWNS = "OWNS"  # (parent Company)-[:OWNS {ownership_pct}]->(Company)
+    HAS_COMPONENT = "HAS_COMPONENT"  # (Item)-[:HAS_COMPONENT {quantity, unit}]->(Item)
+    OF_ITEM = "OF_ITEM"  # (Sourcing)-[:OF_ITEM]->(Item)
+    SUPPLIED_BY = "SUPPLIED_BY"  # (Sourcing)-[:SUPPLIED_BY]->(supplier Facility)
+    DELIVERED_TO = "DELIVERED_TO"  # (Sourcing)-[:DELIVERED_TO]->(buyer Facility); absent = the importer
+    BACKED_BY = "BACKED_BY"  # (Sourcing)-[:BACKED_BY]->(Document)
+    ISSUED_BY = "ISSUED_BY"  # (Document)-[:ISSUED_BY]->(Company)
+    IN_VERSION = "IN_VERSION"  # (ListEntry)-[:IN_VERSION]->(ListVersion)
+
+
+@dataclass(frozen=True)
+class PropertyConstraint:
+    """A uniqueness constraint over one or more properties of one label."""
+
+    name: str
+    label: Label
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PropertyIndex:
+    """A range index that a hot read path relies on."""
+
+    name: str
+    label: Label
+    properties: tuple[str, ...]
+
+
+CONSTRAINTS: tuple[PropertyConstraint, ...] = (
+    *(
+        PropertyConstraint(f"tg_{label.value.lower()}_key", label, ("tenant", "id"))
+        for label in (Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT)
+    ),
+    PropertyConstraint("tg_tenant_key", Label.TENANT, ("id",)),
+    PropertyConstraint("tg_list_version_key", Label.LIST_VERSION, ("id",)),
+    PropertyConstraint("tg_list_entry_key", Label.LIST_ENTRY, ("id",)),
+    PropertyConstraint("tg_schema_key", Label.SCHEMA, ("id",)),
+)
+
+INDEXES: tuple[PropertyIndex, ...] = (
+    # The walk asks "who supplies item I to buyer B?" for whole frontiers at once.
+    PropertyIndex("tg_sourcing_into", Label.SOURCING, ("tenant", "buyer_key", "item_id")),
+    PropertyIndex("tg_item_kind", Label.ITEM, ("tenant", "kind")),
+    PropertyIndex("tg_list_entry_list", Label.LIST_ENTRY, ("list_name",)),
+)
