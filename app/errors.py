@@ -39,6 +39,12 @@ class BadRequestError(TracegraphError):
     slug = "bad-request"
 
 
+class UploadTooLargeError(TracegraphError):
+    status = 413
+    title = "Upload too large"
+    slug = "upload-too-large"
+
+
 class ConflictError(TracegraphError):
     status = 409
     title = "Conflict"

@@ -223,9 +223,7 @@ class Bundle:
     documents: list[Document] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not any(
-            (self.companies, self.facilities, self.items, self.bom, self.sourcing, self.documents)
-        )
+        return not any((self.companies, self.facilities, self.items, self.bom, self.sourcing, self.documents))
 
     def size(self) -> int:
         return sum(

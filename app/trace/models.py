@@ -1,0 +1,206 @@
+"""The trace document: verdict, findings with evidence paths, gaps, cycles and the supply map.
+
+These models are the API's response schema and the CLI's `--json` output, so every field carries a
+description that ends up in the OpenAPI document. Lists are in a deterministic order, so two stores
+holding the same data produce byte-identical documents.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Verdict(StrEnum):
+    """The outcome for one product, from most to least severe."""
+
+    PRESUMPTION_APPLIES = "presumption_applies"
+    NEEDS_REVIEW = "needs_review"
+    INCOMPLETE_TRACE = "incomplete_trace"
+    NO_RISK_FOUND = "no_risk_found"
+
+
+class Severity(StrEnum):
+    """How strongly a finding weighs: `presumption` triggers the UFLPA presumption; `review` needs a human."""
+
+    PRESUMPTION = "presumption"
+    REVIEW = "review"
+
+
+class Role(StrEnum):
+    """What happens to the item at a state of the walk."""
+
+    RESALE = "resale"  # the facility resells the item it bought: the walk follows its suppliers
+    MANUFACTURE = "manufacture"  # the facility makes the item from its bill of materials
+    ORIGIN = "origin"  # the item has no bill of materials: grown, mined or made here
+    UNTRACED = "untraced"  # the walk cannot go further here (see gaps)
+    PRODUCT = "product"  # the root: the importer's product
+
+
+class GapReason(StrEnum):
+    NO_TIER1_SOURCING = "no_tier1_sourcing"
+    NO_COMPONENT_SOURCING = "no_component_sourcing"
+    NON_ORIGINATING_SITE = "non_originating_site"
+    ONLY_CYCLIC_SUPPLY = "only_cyclic_supply"
+    UNKNOWN_FACILITY = "unknown_facility"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DocumentRef(Model):
+    document_id: str = Field(description="The document's ID in the tenant's data.")
+    type: str = Field(description="Document type, e.g. `commercial_invoice`, `bill_of_lading`.")
+    number: str | None = Field(None, description="The document's own number (invoice number, B/L number).")
+    issued_on: str | None = Field(None, description="Issue date, ISO 8601.")
+    uri: str | None = Field(None, description="Where the document itself can be fetched.")
+    sha256: str | None = Field(None, description="Hash of the document file, to prove it was not altered.")
+
+
+class Location(Model):
+    country: str = Field(description="ISO 3166-1 alpha-2 country of the facility.", examples=["CN"])
+    region: str | None = Field(None, description="Province or state.", examples=["Xinjiang"])
+    city: str | None = Field(None, examples=["Aksu"])
+    address: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class Hop(Model):
+    """One step upstream: the facility that supplied (or made) `item_id`, and the link that says so."""
+
+    tier: int = Field(description="Position on this path: 1 is the importer's direct supplier.", examples=[1])
+    item_id: str = Field(description="The item that moves along this hop.")
+    item_name: str | None = None
+    facility_id: str
+    facility_name: str | None = None
+    activity: str | None = Field(None, description="What the facility does: farm, mine, trading, ...")
+    company_id: str | None = Field(None, description="The facility's operator company.")
+    company_name: str | None = None
+    location: Location | None = None
+    sourcing_id: str = Field(description="Identity of the sourcing row: item|supplier|buyer|valid_from.")
+    share: float | None = Field(None, description="Percent of the buyer's volume from this supplier.")
+    valid_from: str | None = None
+    valid_to: str | None = None
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="Records backing this sourcing link; empty means undocumented."
+    )
+
+
+class Signal(Model):
+    """Why a rule fired: which rule, on which field of which record, with which value, against what."""
+
+    rule: str = Field(description="The rule that fired.", examples=["xuar_location"])
+    severity: Severity
+    subject: str = Field(
+        description="What the rule looked at: `facility` or `company`.", examples=["facility"]
+    )
+    subject_id: str = Field(description="ID of that facility or company.")
+    field: str = Field(description="The field that carried the evidence.", examples=["region"])
+    value: str = Field(description="The field's value as loaded.", examples=["Xinjiang"])
+    matched: str = Field(description="What it matched: a place name, a list entry.", examples=["Xinjiang"])
+    reference: str = Field(
+        description="The reference data and its version: gazetteer or list version ID.",
+        examples=["UFLPA:3f1c0a9b2e11"],
+    )
+    explanation: str = Field(description="One sentence a person can read.")
+
+
+class Finding(Model):
+    """A facility on the upstream walk that is at risk, with the path that leads the product to it."""
+
+    facility_id: str
+    facility_name: str | None = None
+    company_id: str | None = None
+    company_name: str | None = None
+    severity: Severity = Field(description="The strongest severity among the signals.")
+    items: list[str] = Field(description="Items this facility contributes to the product.")
+    signals: list[Signal]
+    path: list[Hop] = Field(description="Product → tier-1 facility → … → this facility.")
+
+
+class Gap(Model):
+    """An input the walk could not trace to an origin: what is missing and where."""
+
+    reason: GapReason
+    item_id: str = Field(description="The untraced input.")
+    item_name: str | None = None
+    at_facility_id: str | None = Field(None, description="Where the input is needed; empty for tier 0.")
+    explanation: str
+    path: list[Hop] = Field(description="Product → … → the facility where the trace stops.")
+
+
+class Cycle(Model):
+    """A loop in the supply data: the same item at the same facility reached again on one path."""
+
+    states: list[str] = Field(description="State IDs `item@facility` around the loop, first repeated last.")
+    explanation: str
+
+
+class MapNode(Model):
+    id: str = Field(description="`item@facility`, or `product:<id>` for the root.")
+    item_id: str
+    item_name: str | None = None
+    facility_id: str | None = None
+    facility_name: str | None = None
+    company_id: str | None = None
+    company_name: str | None = None
+    activity: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    tier: int = Field(description="Smallest number of hops from the product.")
+    role: Role
+    risk: Severity | None = Field(None, description="Strongest finding at this facility, if any.")
+
+
+class MapEdge(Model):
+    source: str = Field(description="Buyer side (downstream) state ID.")
+    target: str = Field(description="Supplier side (upstream) state ID.")
+    item_id: str = Field(description="The item that flows from target to source.")
+    sourcing_id: str
+    share: float | None = None
+    document_ids: list[str] = Field(default_factory=list)
+    cycle: bool = Field(False, description="True if this link closes a cycle and was not followed.")
+
+
+class SupplyMap(Model):
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+
+
+class ReferenceVersion(Model):
+    name: str = Field(description="Reference data set.", examples=["UFLPA"])
+    version: str = Field(description="Version ID: content hash or date.", examples=["UFLPA:3f1c0a9b2e11"])
+    source: str | None = None
+    retrieved_on: str | None = None
+
+
+class TraceStats(Model):
+    states: int = Field(description="(item, facility) states visited, each once.")
+    edges: int
+    max_tier: int
+    facilities: int
+
+
+class TraceResult(Model):
+    """Everything an importer needs to rebut the presumption for one product, or to see why it cannot yet."""
+
+    tenant: str
+    product_id: str
+    product_name: str
+    verdict: Verdict
+    summary: str = Field(description="Why this verdict, in one or two sentences.")
+    data_version: str = Field(description="Version of the tenant's data the trace was made on.")
+    reference_versions: list[ReferenceVersion] = Field(
+        description="Every list and gazetteer version the rules used."
+    )
+    rules: list[str] = Field(description="Rules that were applied to every facility.")
+    findings: list[Finding]
+    gaps: list[Gap]
+    cycles: list[Cycle]
+    supply_map: SupplyMap
+    stats: TraceStats

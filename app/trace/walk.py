@@ -1,0 +1,551 @@
+"""The upstream walk of `shared/FORMATS.md`, store-agnostic, and the verdict built from it.
+
+How it runs:
+1. Breadth first from the product, one tier per round. A state is an (item, facility) pair; each is
+   expanded once however many paths reach it, so the cost follows the size of the upstream subgraph,
+   never the number of paths. Each round asks the store for a whole frontier at once (facilities,
+   operators, items, bills of materials, sourcing rows): a handful of round trips per tier.
+2. At each state: a facility that buys the same item resells it (its suppliers are walked); otherwise a
+   trading or warehouse site cannot originate anything (a gap); otherwise the item's bill of materials
+   explodes into components, each walked to its suppliers (a component nobody supplies is a gap); an
+   item with no bill of materials is an origin.
+3. A depth-first pass over the resulting state graph finds cycles (the same state again on one path):
+   the closing link is reported and not followed. An input whose only suppliers close cycles is a gap.
+4. Every facility reached goes through every risk rule once; each finding carries the shortest
+   evidence path from the product, with the documents backing every hop.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from app.errors import NotFoundError
+from app.store.base import GraphStore, SourcingKey
+from app.trace.models import (
+    Cycle,
+    DocumentRef,
+    Finding,
+    Gap,
+    GapReason,
+    Hop,
+    Location,
+    MapEdge,
+    MapNode,
+    ReferenceVersion,
+    Role,
+    Severity,
+    Signal,
+    SupplyMap,
+    TraceResult,
+    TraceStats,
+    Verdict,
+)
+from app.trace.rules import FacilityContext, RiskRule
+from graph_schema import BomLine, Company, Document, Facility, Item, Sourcing
+
+
+@dataclass(frozen=True, order=True)
+class State:
+    """An item at a facility. The root (the importer's product) has `facility_id == ""`."""
+
+    item_id: str
+    facility_id: str
+
+    @property
+    def node_id(self) -> str:
+        return f"product:{self.item_id}" if not self.facility_id else f"{self.item_id}@{self.facility_id}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A followed sourcing row: `target` supplies `item_id` to the state that holds this link."""
+
+    target: State
+    item_id: str
+    sourcing: Sourcing
+
+
+@dataclass
+class _RawGap:
+    state: State
+    item_id: str
+    reason: GapReason
+
+
+@dataclass
+class _Cache:
+    """Everything fetched for one trace, so each record crosses the store boundary once."""
+
+    store: GraphStore
+    tenant: str
+    facilities: dict[str, Facility] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    bom: dict[str, list[BomLine]] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    _seen_items: set[str] = field(default_factory=set)
+    _seen_facilities: set[str] = field(default_factory=set)
+    _seen_companies: set[str] = field(default_factory=set)
+    _seen_documents: set[str] = field(default_factory=set)
+
+    def load_items(self, ids: Iterable[str]) -> None:
+        todo = sorted(set(ids) - self._seen_items)
+        if todo:
+            self._seen_items.update(todo)
+            self.items.update(self.store.get_items(self.tenant, todo))
+            self.bom.update(self.store.get_bom(self.tenant, todo))
+
+    def load_facilities(self, ids: Iterable[str]) -> None:
+        todo = sorted(set(ids) - self._seen_facilities)
+        if not todo:
+            return
+        self._seen_facilities.update(todo)
+        found = self.store.get_facilities(self.tenant, todo)
+        self.facilities.update(found)
+        # Operators, then their owners up the chain, one batch per level of ownership.
+        wanted = {f.company_id for f in found.values()}
+        while True:
+            todo_companies = sorted(wanted - self._seen_companies)
+            if not todo_companies:
+                break
+            self._seen_companies.update(todo_companies)
+            got = self.store.get_companies(self.tenant, todo_companies)
+            self.companies.update(got)
+            wanted = {c.parent_company_id for c in got.values() if c.parent_company_id}
+
+    def load_documents(self, ids: Iterable[str]) -> None:
+        todo = sorted(set(ids) - self._seen_documents)
+        if todo:
+            self._seen_documents.update(todo)
+            self.documents.update(self.store.get_documents(self.tenant, todo))
+
+    def owners(self, company: Company | None) -> list[Company]:
+        """The ownership chain above `company`, nearest first; stops at a loop or a missing record."""
+        chain: list[Company] = []
+        seen: set[str] = set()
+        current = company
+        while current is not None and current.parent_company_id and current.parent_company_id not in seen:
+            seen.add(current.company_id)
+            parent = self.companies.get(current.parent_company_id)
+            if parent is None:
+                break
+            chain.append(parent)
+            current = parent
+        return chain
+
+
+@dataclass
+class _Walk:
+    """The state graph the breadth-first pass builds."""
+
+    root: State
+    links: dict[State, list[Link]] = field(default_factory=lambda: defaultdict(list))
+    roles: dict[State, Role] = field(default_factory=dict)
+    tiers: dict[State, int] = field(default_factory=dict)
+    gaps: list[_RawGap] = field(default_factory=list)
+
+
+def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk:
+    walk = _Walk(root=root)
+    walk.roles[root] = Role.PRODUCT
+    walk.tiers[root] = 0
+    tier1 = store.get_sourcing(tenant, [("", root.item_id)]).get(("", root.item_id), [])
+    if not tier1:
+        walk.gaps.append(_RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING))
+    frontier: set[State] = set()
+    for row in tier1:
+        child = State(root.item_id, row.supplier_facility_id)
+        walk.links[root].append(Link(child, root.item_id, row))
+        if child not in walk.tiers:
+            walk.tiers[child] = 1
+            frontier.add(child)
+    tier = 1
+    while frontier:
+        states = sorted(frontier)
+        cache.load_facilities(s.facility_id for s in states)
+        cache.load_items(s.item_id for s in states)
+        # One round trip for both questions a state may ask: "do you buy this item yourself?" (resale)
+        # and "who supplies the components?" (manufacture).
+        keys: set[SourcingKey] = set()
+        for s in states:
+            keys.add((s.facility_id, s.item_id))
+            for line in cache.bom.get(s.item_id, []):
+                keys.add((s.facility_id, line.component_item_id))
+        rows = store.get_sourcing(tenant, sorted(keys))
+        following: set[State] = set()
+        for s in states:
+            facility = cache.facilities.get(s.facility_id)
+            if facility is None:
+                walk.roles[s] = Role.UNTRACED
+                walk.gaps.append(_RawGap(s, s.item_id, GapReason.UNKNOWN_FACILITY))
+                continue
+            resale = rows.get((s.facility_id, s.item_id), [])
+            new_links: list[Link] = []
+            if resale:
+                walk.roles[s] = Role.RESALE
+                new_links = [Link(State(s.item_id, r.supplier_facility_id), s.item_id, r) for r in resale]
+            elif not facility.activity.originates:
+                walk.roles[s] = Role.UNTRACED
+                walk.gaps.append(_RawGap(s, s.item_id, GapReason.NON_ORIGINATING_SITE))
+            elif not cache.bom.get(s.item_id):
+                walk.roles[s] = Role.ORIGIN
+            else:
+                walk.roles[s] = Role.MANUFACTURE
+                for line in cache.bom[s.item_id]:
+                    component = line.component_item_id
+                    supplied = rows.get((s.facility_id, component), [])
+                    if not supplied:
+                        walk.gaps.append(_RawGap(s, component, GapReason.NO_COMPONENT_SOURCING))
+                    new_links.extend(
+                        Link(State(component, r.supplier_facility_id), component, r) for r in supplied
+                    )
+            walk.links[s].extend(new_links)
+            for link in new_links:
+                if link.target not in walk.tiers:
+                    walk.tiers[link.target] = tier + 1
+                    following.add(link.target)
+        frontier = following
+        tier += 1
+    return walk
+
+
+def _find_cycles(walk: _Walk) -> tuple[set[tuple[State, str]], list[list[State]]]:
+    """Depth-first in a fixed order; a link back to a state on the current path closes a cycle."""
+    back: set[tuple[State, str]] = set()
+    cycles: list[list[State]] = []
+    on_path: dict[State, int] = {}
+    path: list[State] = []
+    done: set[State] = set()
+    stack: list[tuple[State, int]] = [(walk.root, 0)]
+    on_path[walk.root] = 0
+    path.append(walk.root)
+    while stack:
+        node, index = stack[-1]
+        links = sorted(walk.links.get(node, []), key=lambda lk: (lk.target, lk.sourcing.sourcing_id))
+        if index < len(links):
+            stack[-1] = (node, index + 1)
+            target = links[index].target
+            if target in on_path:
+                back.add((node, links[index].sourcing.sourcing_id))
+                cycles.append([*path[on_path[target] :], target])
+            elif target not in done:
+                on_path[target] = len(path)
+                path.append(target)
+                stack.append((target, 0))
+        else:
+            stack.pop()
+            path.pop()
+            del on_path[node]
+            done.add(node)
+    return back, cycles
+
+
+def _loop_gaps(walk: _Walk) -> None:
+    """A supply loop with no supplier outside it never reaches an origin: one gap per such loop.
+
+    Loops are made of resale links only (a bill-of-materials cycle is refused at load), so every state
+    in one holds the same item. A loop that does have an outside supplier is traced through it.
+    """
+    graph: nx.DiGraph[State] = nx.DiGraph()
+    graph.add_nodes_from(walk.tiers)
+    graph.add_edges_from((s, lk.target) for s, links in walk.links.items() for lk in links)
+    for component in nx.strongly_connected_components(graph):
+        members: set[State] = set(component)
+        if len(members) == 1:
+            (only,) = members
+            if not graph.has_edge(only, only):
+                continue
+        leaves = any(t not in members for m in members for t in graph.successors(m))
+        if not leaves:
+            entry = min(members, key=lambda m: (walk.tiers[m], m))
+            walk.gaps.append(_RawGap(entry, entry.item_id, GapReason.ONLY_CYCLIC_SUPPLY))
+            for m in members:
+                walk.roles[m] = Role.UNTRACED
+
+
+def _shortest_paths(walk: _Walk, back: set[tuple[State, str]]) -> dict[State, tuple[State, Link]]:
+    """Breadth first over links that close no cycle: each state's parent on one shortest path."""
+    parent: dict[State, tuple[State, Link]] = {}
+    seen = {walk.root}
+    frontier = [walk.root]
+    while frontier:
+        following: list[State] = []
+        for node in frontier:
+            links = sorted(walk.links.get(node, []), key=lambda lk: (lk.target, lk.sourcing.sourcing_id))
+            for link in links:
+                if (node, link.sourcing.sourcing_id) in back or link.target in seen:
+                    continue
+                seen.add(link.target)
+                parent[link.target] = (node, link)
+                following.append(link.target)
+        frontier = sorted(following)
+    return parent
+
+
+class _Builder:
+    """Turns the state graph into the trace document: hops, findings, gaps, map."""
+
+    def __init__(self, cache: _Cache, walk: _Walk, parent: dict[State, tuple[State, Link]]) -> None:
+        self.cache = cache
+        self.walk = walk
+        self.parent = parent
+
+    def chain(self, state: State) -> list[Link]:
+        links: list[Link] = []
+        while state in self.parent:
+            state, link = self.parent[state]
+            links.append(link)
+        links.reverse()
+        return links
+
+    def hop(self, tier: int, link: Link) -> Hop:
+        c = self.cache
+        fac = c.facilities.get(link.target.facility_id)
+        company = c.companies.get(fac.company_id) if fac else None
+        item = c.items.get(link.item_id)
+        row = link.sourcing
+        docs = [
+            DocumentRef(
+                document_id=d,
+                type=doc.type.value,
+                number=doc.number,
+                issued_on=doc.issued_on.isoformat() if doc.issued_on else None,
+                uri=doc.uri,
+                sha256=doc.sha256,
+            )
+            for d in row.document_ids
+            if (doc := c.documents.get(d)) is not None
+        ]
+        return Hop(
+            tier=tier,
+            item_id=link.item_id,
+            item_name=item.name if item else None,
+            facility_id=link.target.facility_id,
+            facility_name=fac.name if fac else None,
+            activity=fac.activity.value if fac else None,
+            company_id=fac.company_id if fac else None,
+            company_name=company.name if company else None,
+            location=_location(fac) if fac else None,
+            sourcing_id=row.sourcing_id,
+            share=row.share,
+            valid_from=row.valid_from.isoformat() if row.valid_from else None,
+            valid_to=row.valid_to.isoformat() if row.valid_to else None,
+            documents=docs,
+        )
+
+    def path(self, state: State) -> list[Hop]:
+        return [self.hop(i, link) for i, link in enumerate(self.chain(state), start=1)]
+
+
+def _location(fac: Facility) -> Location:
+    return Location(
+        country=fac.country,
+        region=fac.region,
+        city=fac.city,
+        address=fac.address,
+        postal_code=fac.postal_code,
+        latitude=fac.latitude,
+        longitude=fac.longitude,
+    )
+
+
+def _gap_explanation(gap: _RawGap, cache: _Cache) -> str:
+    item = cache.items.get(gap.item_id)
+    what = f"'{item.name}' ({gap.item_id})" if item else f"'{gap.item_id}'"
+    fac = cache.facilities.get(gap.state.facility_id)
+    where = f"{fac.name or fac.facility_id} ({fac.facility_id})" if fac else gap.state.facility_id
+    match gap.reason:
+        case GapReason.NO_TIER1_SOURCING:
+            return f"No tier-1 supplier is recorded for product {what}: nothing upstream can be traced."
+        case GapReason.NO_COMPONENT_SOURCING:
+            return f"{where} makes its goods from {what}, but no supplier of it to this facility is recorded."
+        case GapReason.NON_ORIGINATING_SITE:
+            kind = fac.activity.value if fac else "non-producing"
+            return (
+                f"{where} is a {kind} site, which never makes goods, and no supplier of {what} "
+                "to it is recorded."
+            )
+        case GapReason.ONLY_CYCLIC_SUPPLY:
+            return (
+                f"{where} and the traders it buys {what} from only supply each other: the loop has no "
+                "supplier outside it, so the item never reaches an origin."
+            )
+        case GapReason.UNKNOWN_FACILITY:
+            return f"Facility '{gap.state.facility_id}' is referenced but not loaded."
+
+
+_SEVERITY_RANK = {Severity.PRESUMPTION: 0, Severity.REVIEW: 1}
+
+
+def _verdict(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats) -> tuple[Verdict, str]:
+    hard = [f for f in findings if f.severity is Severity.PRESUMPTION]
+    if hard:
+        first = hard[0]
+        return (
+            Verdict.PRESUMPTION_APPLIES,
+            f"{len(hard)} upstream facilit{'ies' if len(hard) > 1 else 'y'} trigger the UFLPA presumption; "
+            f"first: {first.facility_name or first.facility_id} at tier {len(first.path)}: "
+            f"{first.signals[0].explanation}",
+        )
+    if findings:
+        first = findings[0]
+        return (
+            Verdict.NEEDS_REVIEW,
+            f"{len(findings)} upstream facilit{'ies' if len(findings) > 1 else 'y'} need review; first: "
+            f"{first.facility_name or first.facility_id}: {first.signals[0].explanation}",
+        )
+    if gaps:
+        return (
+            Verdict.INCOMPLETE_TRACE,
+            f"No risk found, but {len(gaps)} input{'s are' if len(gaps) > 1 else ' is'} untraced, so the "
+            f"trace cannot yet show the goods are free of XUAR inputs; first: {gaps[0].explanation}",
+        )
+    return (
+        Verdict.NO_RISK_FOUND,
+        f"Every input traced to an origin across {stats.states} states and {stats.max_tier} tiers; "
+        "no rule fired.",
+    )
+
+
+def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequence[RiskRule]) -> TraceResult:
+    """Walk a product's upstream tiers and judge it; raises `NotFoundError` for an unknown product."""
+    cache = _Cache(store, tenant)
+    info = store.tenant_info(tenant)
+    cache.load_items([product_id])
+    product = cache.items.get(product_id)
+    if product is None:
+        raise NotFoundError(f"product '{product_id}' is not loaded for tenant '{tenant}'")
+    root = State(product_id, "")
+    walk = _expand(store, tenant, cache, root)
+    back, raw_cycles = _find_cycles(walk)
+
+    _loop_gaps(walk)
+    parent = _shortest_paths(walk, back)
+    cache.load_items({g.item_id for g in walk.gaps})
+    cache.load_documents(d for links in walk.links.values() for lk in links for d in lk.sourcing.document_ids)
+    builder = _Builder(cache, walk, parent)
+
+    # Risk: every facility once, through every rule.
+    states = sorted((s for s in walk.tiers if s != root), key=lambda s: (walk.tiers[s], s))
+    by_facility: dict[str, list[State]] = defaultdict(list)
+    for s in states:
+        by_facility[s.facility_id].append(s)
+    findings: list[Finding] = []
+    risk_at: dict[str, Severity] = {}
+    for facility_id, at in by_facility.items():
+        fac = cache.facilities.get(facility_id)
+        if fac is None:
+            continue
+        operator = cache.companies.get(fac.company_id)
+        ctx = FacilityContext(fac, operator, cache.owners(operator))
+        signals: list[Signal] = [sig for rule in rules for sig in rule.assess(ctx)]
+        if not signals:
+            continue
+        signals.sort(key=lambda sig: (_SEVERITY_RANK[sig.severity], sig.rule, sig.field))
+        severity = signals[0].severity
+        risk_at[facility_id] = severity
+        nearest = min(at, key=lambda s: (len(builder.chain(s)), s))
+        findings.append(
+            Finding(
+                facility_id=facility_id,
+                facility_name=fac.name,
+                company_id=fac.company_id,
+                company_name=operator.name if operator else None,
+                severity=severity,
+                items=sorted({s.item_id for s in at}),
+                signals=signals,
+                path=builder.path(nearest),
+            )
+        )
+    findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
+
+    gaps = sorted(
+        (
+            Gap(
+                reason=g.reason,
+                item_id=g.item_id,
+                item_name=(it.name if (it := cache.items.get(g.item_id)) else None),
+                at_facility_id=g.state.facility_id or None,
+                explanation=_gap_explanation(g, cache),
+                path=builder.path(g.state),
+            )
+            for g in walk.gaps
+        ),
+        key=lambda g: (len(g.path), g.at_facility_id or "", g.item_id, g.reason.value),
+    )
+    cycles = [
+        Cycle(
+            states=[s.node_id for s in loop],
+            explanation="Supply loops back: "
+            + " → ".join(s.node_id for s in loop)
+            + "; not followed further.",
+        )
+        for loop in raw_cycles
+    ]
+
+    nodes = [_map_node(root, walk, cache, risk_at)] + [_map_node(s, walk, cache, risk_at) for s in states]
+    edges = sorted(
+        (
+            MapEdge(
+                source=s.node_id,
+                target=lk.target.node_id,
+                item_id=lk.item_id,
+                sourcing_id=lk.sourcing.sourcing_id,
+                share=lk.sourcing.share,
+                document_ids=list(lk.sourcing.document_ids),
+                cycle=(s, lk.sourcing.sourcing_id) in back,
+            )
+            for s, links in walk.links.items()
+            for lk in links
+        ),
+        key=lambda e: (e.source, e.target, e.sourcing_id),
+    )
+    stats = TraceStats(
+        states=len(states),
+        edges=len(edges),
+        max_tier=max(walk.tiers.values()),
+        facilities=len(by_facility),
+    )
+    verdict, summary = _verdict(findings, gaps, stats)
+    references: list[ReferenceVersion] = [ref for rule in rules for ref in rule.references()]
+    return TraceResult(
+        tenant=tenant,
+        product_id=product_id,
+        product_name=product.name,
+        verdict=verdict,
+        summary=summary,
+        data_version=info.data_version,
+        reference_versions=references,
+        rules=[rule.name for rule in rules],
+        findings=findings,
+        gaps=gaps,
+        cycles=cycles,
+        supply_map=SupplyMap(nodes=nodes, edges=edges),
+        stats=stats,
+    )
+
+
+def _map_node(state: State, walk: _Walk, cache: _Cache, risk_at: dict[str, Severity]) -> MapNode:
+    item = cache.items.get(state.item_id)
+    fac = cache.facilities.get(state.facility_id) if state.facility_id else None
+    company = cache.companies.get(fac.company_id) if fac else None
+    return MapNode(
+        id=state.node_id,
+        item_id=state.item_id,
+        item_name=item.name if item else None,
+        facility_id=state.facility_id or None,
+        facility_name=fac.name if fac else None,
+        company_id=fac.company_id if fac else None,
+        company_name=company.name if company else None,
+        activity=fac.activity.value if fac else None,
+        country=fac.country if fac else None,
+        region=fac.region if fac else None,
+        city=fac.city if fac else None,
+        tier=walk.tiers[state],
+        role=walk.roles.get(state, Role.UNTRACED),
+        risk=risk_at.get(state.facility_id) if state.facility_id else None,
+    )
