@@ -36,17 +36,23 @@ class FileCounts(BaseModel):
 class LoadReport(BaseModel):
     """What a load did, file by file, and what it ignored."""
 
-    tenant: str
+    tenant: str = Field(description="Tenant the bundle was loaded for.")
     bundle: str = Field(description="Name of the loaded directory or archive.")
     changed: bool = Field(description="False when the bundle matched the stored data exactly.")
     data_version: str = Field(description="The tenant's data version after the load.")
-    previous_data_version: str
-    files: dict[str, FileCounts]
+    previous_data_version: str = Field(
+        description="The tenant's data version before the load (empty before the first)."
+    )
+    files: dict[str, FileCounts] = Field(
+        description="Per file: rows read, records created, updated and unchanged."
+    )
     ignored_columns: dict[str, list[str]] = Field(
         description="Per file, columns the contract does not name (not loaded)."
     )
-    ignored_files: list[str]
-    warnings: list[str]
+    ignored_files: list[str] = Field(
+        description="Files in the bundle the contract does not name (not loaded)."
+    )
+    warnings: list[str] = Field(description="Things worth a look that did not stop the load.")
 
 
 def _diff(

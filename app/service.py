@@ -24,18 +24,18 @@ from graph_schema import ItemKind
 
 
 class ProductSummary(BaseModel):
-    product_id: str
-    name: str
-    hts_code: str | None = None
-    commodity: str | None = None
-    verdict: Verdict
-    summary: str
+    product_id: str = Field(description="The product's `item_id`.")
+    name: str = Field(description="The product's name.")
+    hts_code: str | None = Field(None, description="Harmonized Tariff Schedule code.")
+    commodity: str | None = Field(None, description="Commodity, e.g. cotton, polysilicon.")
+    verdict: Verdict = Field(description="The product's verdict on the current data and lists.")
+    summary: str = Field(description="Why, in a sentence or two.")
     findings: int = Field(description="Facilities at risk on the upstream walk.")
     gaps: int = Field(description="Untraced inputs.")
 
 
 class ProductPage(BaseModel):
-    items: list[ProductSummary]
+    items: list[ProductSummary] = Field(description="Products in ID order.")
     next_cursor: str | None = Field(
         None, description="Pass as `cursor` to get the next page; absent on the last page."
     )

@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         tags=["products"],
         summary="List products with their verdicts, optionally filtered by verdict.",
         response_model=ProductPage,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 503)},
+        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
     )
     def list_products(
         svc: Svc,
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         tags=["products"],
         summary="Trace a product upstream: verdict, findings with evidence paths, gaps, cycles, supply map.",
         response_model=TraceResult,
-        responses={k: PROBLEM_RESPONSES[k] for k in (404, 503)},
+        responses={k: PROBLEM_RESPONSES[k] for k in (400, 404, 422, 503)},
     )
     def get_trace(
         svc: Svc,

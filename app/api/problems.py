@@ -21,21 +21,28 @@ log = logging.getLogger("tracegraph.api")
 class ProblemError(BaseModel):
     file: str | None = Field(None, description="Bundle file, for bundle validation errors.")
     row: int | None = Field(None, description="1-based row as a spreadsheet shows it (header = 1).")
-    column: str | None = None
-    reason: str
-    value: str | None = None
+    column: str | None = Field(None, description="Column of the bundle file.")
+    reason: str = Field(description="What was expected.")
+    value: str | None = Field(None, description="The offending value, as read.")
     pointer: str | None = Field(None, description="JSON pointer to the bad request field.")
 
 
 class ProblemDocument(BaseModel):
     """An RFC 9457 problem: `type`, `title`, `status`, `detail`, and `errors` where there are several."""
 
-    type: str = Field(examples=[PROBLEM_BASE + "not-found"])
-    title: str = Field(examples=["Not found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["product 'P-404' is not loaded for tenant 'default'"])
-    instance: str | None = None
-    errors: list[ProblemError] | None = None
+    type: str = Field(
+        examples=[PROBLEM_BASE + "not-found"], description="URI identifying the kind of problem."
+    )
+    title: str = Field(examples=["Not found"], description="Short summary of the kind of problem.")
+    status: int = Field(examples=[404], description="The HTTP status code.")
+    detail: str = Field(
+        examples=["product 'P-404' is not loaded for tenant 'default'"],
+        description="What went wrong this time.",
+    )
+    instance: str | None = Field(None, description="The request path.")
+    errors: list[ProblemError] | None = Field(
+        None, description="Every individual problem, where there are several."
+    )
 
 
 def problem_response(

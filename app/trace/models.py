@@ -62,11 +62,11 @@ class DocumentRef(Model):
 class Location(Model):
     country: str = Field(description="ISO 3166-1 alpha-2 country of the facility.", examples=["CN"])
     region: str | None = Field(None, description="Province or state.", examples=["Xinjiang"])
-    city: str | None = Field(None, examples=["Aksu"])
-    address: str | None = None
-    postal_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    city: str | None = Field(None, examples=["Aksu"], description="City or town.")
+    address: str | None = Field(None, description="Street address as loaded.")
+    postal_code: str | None = Field(None, description="Postal code.")
+    latitude: float | None = Field(None, description="WGS 84 latitude.")
+    longitude: float | None = Field(None, description="WGS 84 longitude.")
 
 
 class Hop(Model):
@@ -74,17 +74,17 @@ class Hop(Model):
 
     tier: int = Field(description="Position on this path: 1 is the importer's direct supplier.", examples=[1])
     item_id: str = Field(description="The item that moves along this hop.")
-    item_name: str | None = None
-    facility_id: str
-    facility_name: str | None = None
+    item_name: str | None = Field(None, description="The item's name.")
+    facility_id: str = Field(description="The supplying facility.")
+    facility_name: str | None = Field(None, description="The supplying facility's name.")
     activity: str | None = Field(None, description="What the facility does: farm, mine, trading, ...")
     company_id: str | None = Field(None, description="The facility's operator company.")
-    company_name: str | None = None
-    location: Location | None = None
+    company_name: str | None = Field(None, description="The operator's name.")
+    location: Location | None = Field(None, description="Where the facility is, as loaded.")
     sourcing_id: str = Field(description="Identity of the sourcing row: item|supplier|buyer|valid_from.")
     share: float | None = Field(None, description="Percent of the buyer's volume from this supplier.")
-    valid_from: str | None = None
-    valid_to: str | None = None
+    valid_from: str | None = Field(None, description="First day the sourcing link applies (ISO 8601).")
+    valid_to: str | None = Field(None, description="Last day the sourcing link applies (ISO 8601).")
     documents: list[DocumentRef] = Field(
         default_factory=list, description="Records backing this sourcing link; empty means undocumented."
     )
@@ -94,7 +94,9 @@ class Signal(Model):
     """Why a rule fired: which rule, on which field of which record, with which value, against what."""
 
     rule: str = Field(description="The rule that fired.", examples=["xuar_location"])
-    severity: Severity
+    severity: Severity = Field(
+        description="`presumption` triggers the UFLPA presumption; `review` needs a person's judgement."
+    )
     subject: str = Field(
         description="What the rule looked at: `facility` or `company`.", examples=["facility"]
     )
@@ -112,24 +114,31 @@ class Signal(Model):
 class Finding(Model):
     """A facility on the upstream walk that is at risk, with the path that leads the product to it."""
 
-    facility_id: str
-    facility_name: str | None = None
-    company_id: str | None = None
-    company_name: str | None = None
+    facility_id: str = Field(description="The facility at risk.")
+    facility_name: str | None = Field(None, description="Its name as loaded.")
+    company_id: str | None = Field(None, description="Its operator company.")
+    company_name: str | None = Field(None, description="The operator's name as loaded.")
     severity: Severity = Field(description="The strongest severity among the signals.")
     items: list[str] = Field(description="Items this facility contributes to the product.")
-    signals: list[Signal]
+    signals: list[Signal] = Field(
+        description="Every rule that fired here, strongest first, each with its evidence."
+    )
     path: list[Hop] = Field(description="Product → tier-1 facility → … → this facility.")
 
 
 class Gap(Model):
     """An input the walk could not trace to an origin: what is missing and where."""
 
-    reason: GapReason
+    reason: GapReason = Field(
+        description=(
+            "Why the walk stopped: no tier-1 supplier, no supplier of a component, a trading site "
+            "without suppliers, a closed loop, an unknown facility."
+        )
+    )
     item_id: str = Field(description="The untraced input.")
-    item_name: str | None = None
+    item_name: str | None = Field(None, description="The untraced input's name.")
     at_facility_id: str | None = Field(None, description="Where the input is needed; empty for tier 0.")
-    explanation: str
+    explanation: str = Field(description="What is missing, in a sentence, and where.")
     path: list[Hop] = Field(description="Product → … → the facility where the trace stops.")
 
 
@@ -137,23 +146,27 @@ class Cycle(Model):
     """A loop in the supply data: the same item at the same facility reached again on one path."""
 
     states: list[str] = Field(description="State IDs `item@facility` around the loop, first repeated last.")
-    explanation: str
+    explanation: str = Field(description="Why the loop matters and what was done with it.")
 
 
 class MapNode(Model):
     id: str = Field(description="`item@facility`, or `product:<id>` for the root.")
-    item_id: str
-    item_name: str | None = None
-    facility_id: str | None = None
-    facility_name: str | None = None
-    company_id: str | None = None
-    company_name: str | None = None
-    activity: str | None = None
-    country: str | None = None
-    region: str | None = None
-    city: str | None = None
+    item_id: str = Field(description="The item at this state.")
+    item_name: str | None = Field(None, description="The item's name.")
+    facility_id: str | None = Field(None, description="The facility; empty for the product root.")
+    facility_name: str | None = Field(None, description="The facility's name.")
+    company_id: str | None = Field(None, description="The facility's operator.")
+    company_name: str | None = Field(None, description="The operator's name.")
+    activity: str | None = Field(
+        None, description="What the facility does: farm, mine, processing, manufacturing, trading, ..."
+    )
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 country of the facility.")
+    region: str | None = Field(None, description="Province or state of the facility.")
+    city: str | None = Field(None, description="City of the facility.")
     tier: int = Field(description="Smallest number of hops from the product.")
-    role: Role
+    role: Role = Field(
+        description="What happens here: resale, manufacture, origin, untraced, or the product itself."
+    )
     risk: Severity | None = Field(None, description="Strongest finding at this facility, if any.")
 
 
@@ -161,46 +174,54 @@ class MapEdge(Model):
     source: str = Field(description="Buyer side (downstream) state ID.")
     target: str = Field(description="Supplier side (upstream) state ID.")
     item_id: str = Field(description="The item that flows from target to source.")
-    sourcing_id: str
-    share: float | None = None
-    document_ids: list[str] = Field(default_factory=list)
+    sourcing_id: str = Field(description="Identity of the sourcing row behind this link.")
+    share: float | None = Field(None, description="Percent of the buyer's volume from this supplier.")
+    document_ids: list[str] = Field(default_factory=list, description="Documents backing the link.")
     cycle: bool = Field(False, description="True if this link closes a cycle and was not followed.")
 
 
 class SupplyMap(Model):
-    nodes: list[MapNode]
-    edges: list[MapEdge]
+    nodes: list[MapNode] = Field(
+        description="Every (item, facility) state the walk visited, plus the product root."
+    )
+    edges: list[MapEdge] = Field(
+        description="Every sourcing link followed, buyer to supplier; cycle-closing links are marked."
+    )
 
 
 class ReferenceVersion(Model):
     name: str = Field(description="Reference data set.", examples=["UFLPA"])
     version: str = Field(description="Version ID: content hash or date.", examples=["UFLPA:3f1c0a9b2e11"])
-    source: str | None = None
-    retrieved_on: str | None = None
+    source: str | None = Field(None, description="Where the data came from.")
+    retrieved_on: str | None = Field(None, description="When it was retrieved (ISO 8601).")
 
 
 class TraceStats(Model):
     states: int = Field(description="(item, facility) states visited, each once.")
-    edges: int
-    max_tier: int
-    facilities: int
+    edges: int = Field(description="Sourcing links followed.")
+    max_tier: int = Field(description="Deepest tier reached.")
+    facilities: int = Field(description="Distinct facilities checked by the rules.")
 
 
 class TraceResult(Model):
     """Everything an importer needs to rebut the presumption for one product, or to see why it cannot yet."""
 
-    tenant: str
-    product_id: str
-    product_name: str
-    verdict: Verdict
+    tenant: str = Field(description="Tenant whose data was traced.")
+    product_id: str = Field(description="The traced product's `item_id`.")
+    product_name: str = Field(description="The product's name.")
+    verdict: Verdict = Field(
+        description="presumption_applies, needs_review, incomplete_trace or no_risk_found."
+    )
     summary: str = Field(description="Why this verdict, in one or two sentences.")
     data_version: str = Field(description="Version of the tenant's data the trace was made on.")
     reference_versions: list[ReferenceVersion] = Field(
         description="Every list and gazetteer version the rules used."
     )
     rules: list[str] = Field(description="Rules that were applied to every facility.")
-    findings: list[Finding]
-    gaps: list[Gap]
-    cycles: list[Cycle]
-    supply_map: SupplyMap
-    stats: TraceStats
+    findings: list[Finding] = Field(
+        description="Facilities at risk, strongest first, each with its evidence path."
+    )
+    gaps: list[Gap] = Field(description="Inputs that could not be traced to an origin, each with its path.")
+    cycles: list[Cycle] = Field(description="Loops found in the supply data (reported, not followed).")
+    supply_map: SupplyMap = Field(description="Everything that was checked: states and links with tiers.")
+    stats: TraceStats = Field(description="Size of the upstream walk.")

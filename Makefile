@@ -1,0 +1,54 @@
+# tracegraph: every target sets up what it needs (virtual environment, Neo4j) itself.
+#   make demo   - the service on the embedded store with the demo loaded: http://127.0.0.1:8000/docs
+#   make test   - lint, type-check, start Neo4j, run every test (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo test test-fast lint format neo4j-up neo4j-down neo4j-reset bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/tracegraph --store memory serve --load-demo --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+neo4j-up: setup
+	PYTHON=$(BIN)/python bash scripts/neo4j.sh up
+
+neo4j-down:
+	bash scripts/neo4j.sh down
+
+neo4j-reset:
+	bash scripts/neo4j.sh reset
+
+test: lint neo4j-up
+	$(BIN)/pytest
+
+# the fast tier: everything that does not need the Neo4j server
+test-fast: setup
+	$(BIN)/pytest -m "not neo4j"
+
+bench: neo4j-up
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf .tracegraph .pytest_cache .mypy_cache .ruff_cache

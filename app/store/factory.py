@@ -1,0 +1,29 @@
+"""Open the store the settings name, ready to use."""
+
+from __future__ import annotations
+
+from app.config import Settings, StoreBackend
+from app.store.base import GraphStore
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The configured backend with its schema ensured, so no caller can forget the migration step.
+
+    The Neo4j module is imported only when chosen, so the embedded store works without a reachable
+    server (or even a configured password).
+    """
+    store: GraphStore
+    if settings.store is StoreBackend.NEO4J:
+        from app.store.neo4j_store import Neo4jStore
+
+        store = Neo4jStore(settings)
+    else:
+        from app.store.memory import MemoryStore
+
+        store = MemoryStore(settings.memory_path)
+    try:
+        store.ensure_schema()
+    except BaseException:
+        store.close()
+        raise
+    return store

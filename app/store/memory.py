@@ -1,0 +1,513 @@
+"""`MemoryStore`: the zero-setup graph store, networkx in process, persisted to one JSON file.
+
+It holds the same graph model as Neo4j (see `app.store.graph_model`): one node per record keyed by
+(label, tenant, id), relationships derived from foreign keys, BOM lines as HAS_COMPONENT edges. Reads go
+through derived secondary indexes (sourcing by (tenant, buyer, item), IDs per (tenant, label), BOM lines
+per tenant) that are rebuilt on load and never persisted, so the file format is just nodes and edges.
+
+Several processes may share the file (`tracegraph load` while the server runs):
+- every write takes an exclusive `flock` on `<file>.lock`, reloads the file if another process changed it,
+  applies, and replaces the file atomically (temp file in the same directory, fsync, `os.replace`), so
+  neither process loses the other's writes and a reader never sees half a file;
+- every call first checks the file's (mtime, size, inode) and reloads when it changed, so each process
+  sees the others' committed writes.
+
+A write is all or nothing: each mutation records its inverse in an undo journal; if applying or
+persisting fails, the journal is replayed backwards and the indexes rebuilt, leaving the store (memory
+and file) exactly as before.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import fcntl
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager, nullcontext
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from app.errors import ConflictError, StoreError
+from app.store.base import RecordKind, SourcingKey, TenantInfo
+from app.store.graph_model import (
+    FK_RELS,
+    LABEL_OF_KIND,
+    NODE_KINDS,
+    bom_line,
+    bom_props,
+    bundle_records,
+    list_entry_node_id,
+    node_props,
+)
+from graph_schema import (
+    SCHEMA_VERSION,
+    BomLine,
+    Bundle,
+    Company,
+    Document,
+    Facility,
+    Item,
+    ItemKind,
+    Label,
+    ListEntry,
+    ListVersion,
+    Rel,
+    Sourcing,
+)
+from graph_schema import migrations as migration_registry
+from graph_schema.records import Record
+
+#: (label, tenant or "" for shared reference data, id)
+NodeKey = tuple[str, str, str]
+Undo = list[Callable[[], None]]
+R = TypeVar("R", bound=Record)
+
+FILE_FORMAT = "tracegraph-memory/1"
+SCHEMA_KEY: NodeKey = (Label.SCHEMA.value, "", "schema")
+
+
+def _key(label: Label, tenant: str, node_id: str) -> NodeKey:
+    return (label.value, tenant, node_id)
+
+
+class MemoryStore:
+    """The embedded store; `path=None` keeps everything in memory (tests, throwaway runs)."""
+
+    backend = "memory"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+        self._graph: Any = nx.MultiDiGraph()
+        #: (mtime_ns, size, inode) of the file as last read or written; None = no file seen
+        self._stamp: tuple[int, int, int] | None = None
+        self._rebuild_indexes()
+        with self._lock:
+            self._refresh()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Run pending migrations and stamp `SCHEMA_VERSION`, so an older file is upgraded on open."""
+        with self._transaction() as undo:
+            current = self._schema_version_locked()
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self._path} has schema version {current}, newer than this release's "
+                    f"{SCHEMA_VERSION}; upgrade tracegraph"
+                )
+            if current == SCHEMA_VERSION and SCHEMA_KEY in self._graph:
+                return
+            for version, migration in migration_registry.pending(current):
+                if migration.memory is not None:
+                    # Migrations rewrite the graph wholesale: run them on a deep copy and keep the
+                    # original object, which earlier undo steps refer to, for a rollback.
+                    previous = self._graph
+                    undo.append(partial(self._set_graph, previous))
+                    self._graph = copy.deepcopy(previous)
+                    migration.memory(self._graph)
+                self._put_node(SCHEMA_KEY, {"id": "schema", "version": version}, undo)
+            self._put_node(SCHEMA_KEY, {"id": "schema", "version": SCHEMA_VERSION}, undo)
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store (0 if never stamped), for status reports."""
+        with self._lock:
+            self._refresh()
+            return self._schema_version_locked()
+
+    def ping(self) -> None:
+        """The embedded store is always up; a broken file shows on the next read or write instead."""
+        with self._lock:
+            self._refresh()
+
+    def close(self) -> None:
+        """Nothing to release: the file lock is held only for the duration of each write."""
+
+    # -- tenant data: writes -------------------------------------------------------------------------
+    def write_bundle(self, tenant: str, bundle: Bundle, data_version: str) -> None:
+        """Upsert every record by key and set the tenant's data version, all or nothing."""
+        with self._transaction() as undo:
+            for _, label, _ in NODE_KINDS:
+                for record in bundle_records(bundle, label):
+                    self._put_node(_key(label, tenant, record.key), node_props(tenant, record), undo)
+            for line in bundle.bom:
+                self._put_bom_line(tenant, line, undo)
+            # Relationships after all nodes, so a reference to a node later in the bundle still resolves.
+            for spec in FK_RELS:
+                for record in bundle_records(bundle, spec.label):
+                    node = _key(spec.label, tenant, record.key)
+                    self._drop_edges(node, spec.rel, spec.incoming, undo)
+                    for target_id in spec.targets(record):
+                        target = _key(spec.target, tenant, target_id)
+                        if target not in self._graph:
+                            continue  # not loaded (yet): the FK property still holds the reference
+                        ends = (target, node) if spec.incoming else (node, target)
+                        self._put_edge(ends[0], ends[1], spec.rel, spec.props(record), undo)
+            tenant_key = _key(Label.TENANT, "", tenant)
+            self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
+
+    # -- tenant data: reads --------------------------------------------------------------------------
+    def tenant_info(self, tenant: str) -> TenantInfo:
+        """Data version ("" before the first load) and record counts per kind."""
+        with self._lock:
+            self._refresh()
+            node = self._graph.nodes.get(_key(Label.TENANT, "", tenant))
+            counts = {
+                kind.value: len(self._ids.get((tenant, label), ())) for kind, label in LABEL_OF_KIND.items()
+            }
+            counts[RecordKind.BOM.value] = len(self._bom_ids.get(tenant, ()))
+            version = str(node["props"].get("data_version", "")) if node else ""
+            return TenantInfo(tenant=tenant, data_version=version, counts=counts)
+
+    def existing_keys(self, tenant: str, kind: RecordKind, keys: Collection[str]) -> set[str]:
+        """Which of `keys` the tenant already has, to resolve a bundle's references to earlier loads."""
+        with self._lock:
+            self._refresh()
+            if kind is RecordKind.BOM:
+                known = self._bom_ids.get(tenant, set())
+            else:
+                known = self._ids.get((tenant, LABEL_OF_KIND[kind]), set())
+            return {k for k in keys if k in known}
+
+    def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]:
+        return self._get(tenant, Label.COMPANY, Company, ids)
+
+    def get_facilities(self, tenant: str, ids: Collection[str]) -> dict[str, Facility]:
+        return self._get(tenant, Label.FACILITY, Facility, ids)
+
+    def get_items(self, tenant: str, ids: Collection[str]) -> dict[str, Item]:
+        return self._get(tenant, Label.ITEM, Item, ids)
+
+    def get_documents(self, tenant: str, ids: Collection[str]) -> dict[str, Document]:
+        return self._get(tenant, Label.DOCUMENT, Document, ids)
+
+    def get_sourcing_by_id(self, tenant: str, ids: Collection[str]) -> dict[str, Sourcing]:
+        return self._get(tenant, Label.SOURCING, Sourcing, ids)
+
+    def get_bom(self, tenant: str, parent_ids: Collection[str]) -> dict[str, list[BomLine]]:
+        """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
+        with self._lock:
+            self._refresh()
+            out: dict[str, list[BomLine]] = {}
+            for parent in sorted(set(parent_ids)):
+                node = _key(Label.ITEM, tenant, parent)
+                if node not in self._graph:
+                    continue
+                lines = [
+                    bom_line(parent, child[2], data["props"])
+                    for _, child, rel, data in self._graph.out_edges(node, keys=True, data=True)
+                    if rel == Rel.HAS_COMPONENT.value
+                ]
+                if lines:
+                    out[parent] = sorted(lines, key=lambda line: line.component_item_id)
+            return out
+
+    def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
+        """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
+        with self._lock:
+            self._refresh()
+            out: dict[SourcingKey, list[Sourcing]] = {}
+            for buyer, item in sorted(set(keys)):
+                ids = self._into.get((tenant, buyer, item))
+                if ids:
+                    out[(buyer, item)] = [
+                        Sourcing.from_props(self._graph.nodes[_key(Label.SOURCING, tenant, i)]["props"])
+                        for i in sorted(ids)
+                    ]
+            return out
+
+    def list_items(
+        self, tenant: str, kind: ItemKind | None = None, after: str | None = None, limit: int = 100
+    ) -> list[Item]:
+        """Items in ID order after `after` (keyset pagination), optionally of one kind."""
+        with self._lock:
+            self._refresh()
+            ids = self._sorted_ids(tenant, Label.ITEM)
+            start = 0
+            if after is not None:
+                start = bisect.bisect_right(ids, after)
+            out: list[Item] = []
+            for item_id in ids[start:]:
+                if len(out) >= limit:
+                    break
+                props = self._graph.nodes[_key(Label.ITEM, tenant, item_id)]["props"]
+                if kind is None or props.get("kind") == kind.value:
+                    out.append(Item.from_props(props))
+            return out
+
+    # -- shared reference data -----------------------------------------------------------------------
+    def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
+        """Store one version of a screening list (idempotent by `version_id`) and make it current.
+
+        Each write takes the next sequence number of its list, so "current" is the most recently written
+        version even when two versions share a `retrieved_on` date.
+        """
+        with self._transaction() as undo:
+            vkey = _key(Label.LIST_VERSION, "", version.version_id)
+            for old in sorted(self._list_entries.get(version.version_id, ())):
+                self._drop_node(_key(Label.LIST_ENTRY, "", old), undo)
+            seq = max((s for s, _ in self._list_seq.values()), default=0) + 1
+            self._put_node(vkey, {**version.to_props(), "id": version.version_id, "seq": seq}, undo)
+            for entry in entries:
+                ekey = _key(Label.LIST_ENTRY, "", list_entry_node_id(version.version_id, entry.entry_id))
+                self._put_node(ekey, {**entry.to_props(), "id": ekey[2]}, undo)
+                self._put_edge(ekey, vkey, Rel.IN_VERSION, {}, undo)
+
+    def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
+        """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
+        with self._lock:
+            self._refresh()
+            current = self._list_seq.get(list_name)
+            if current is None:
+                return None
+            version_id = current[1]
+            vprops = self._graph.nodes[_key(Label.LIST_VERSION, "", version_id)]["props"]
+            entries = [
+                ListEntry.from_props(self._graph.nodes[_key(Label.LIST_ENTRY, "", eid)]["props"])
+                for eid in self._list_entries.get(version_id, ())
+            ]
+            entries.sort(key=lambda e: e.entry_id)
+            return ListVersion.from_props(vprops), entries
+
+    # -- graph mutation with an undo journal ---------------------------------------------------------
+    def _put_node(self, key: NodeKey, props: dict[str, Any], undo: Undo) -> None:
+        graph = self._graph
+        if key in graph:
+            old = graph.nodes[key]["props"]
+            undo.append(lambda: graph.nodes[key].__setitem__("props", old))
+        else:
+            undo.append(lambda: graph.remove_node(key))
+        graph.add_node(key, props=props)
+        self._index_node(key, props)
+
+    def _drop_node(self, key: NodeKey, undo: Undo) -> None:
+        graph = self._graph
+        props = graph.nodes[key]["props"]
+        edges = [(u, v, k, d) for u, v, k, d in graph.in_edges(key, keys=True, data=True)]
+        edges += [(u, v, k, d) for u, v, k, d in graph.out_edges(key, keys=True, data=True)]
+
+        def restore() -> None:
+            graph.add_node(key, props=props)
+            for u, v, k, d in edges:
+                graph.add_edge(u, v, key=k, **d)
+
+        graph.remove_node(key)
+        undo.append(restore)
+        self._unindex_node(key, props)
+
+    def _put_edge(self, u: NodeKey, v: NodeKey, rel: Rel, props: dict[str, Any], undo: Undo) -> None:
+        graph = self._graph
+        if graph.has_edge(u, v, key=rel.value):
+            old = graph.edges[u, v, rel.value]["props"]
+            undo.append(lambda: graph.edges[u, v, rel.value].__setitem__("props", old))
+        else:
+            undo.append(lambda: graph.remove_edge(u, v, key=rel.value))
+        graph.add_edge(u, v, key=rel.value, props=props)
+
+    def _drop_edges(self, node: NodeKey, rel: Rel, incoming: bool, undo: Undo) -> None:
+        graph = self._graph
+        # The raw adjacency dicts ({neighbour: {rel: data}}): networkx's read-only views cost a Python
+        # call per access, which dominated bulk loads.
+        neighbours: dict[NodeKey, dict[str, Any]] = graph._pred[node] if incoming else graph._succ[node]
+        if not neighbours:
+            return
+        found = [(other, keyed[rel.value]) for other, keyed in neighbours.items() if rel.value in keyed]
+        for other, data in found:
+            u, v = (other, node) if incoming else (node, other)
+            graph.remove_edge(u, v, key=rel.value)
+            undo.append(partial(graph.add_edge, u, v, rel.value, **data))
+
+    def _put_bom_line(self, tenant: str, line: BomLine, undo: Undo) -> None:
+        parent = _key(Label.ITEM, tenant, line.parent_item_id)
+        child = _key(Label.ITEM, tenant, line.component_item_id)
+        missing = [n[2] for n in (parent, child) if n not in self._graph]
+        if missing:
+            # A BOM line is a relationship and cannot outlive its items; the loader resolves references
+            # first, so reaching this means a caller skipped validation.
+            raise ConflictError(f"BOM line {line.line_id!r} names unknown item(s) {', '.join(missing)}")
+        self._put_edge(parent, child, Rel.HAS_COMPONENT, bom_props(line), undo)
+        self._bom_ids.setdefault(tenant, set()).add(line.line_id)
+
+    # -- derived indexes -----------------------------------------------------------------------------
+    def _rebuild_indexes(self) -> None:
+        self._ids: dict[tuple[str, Label], set[str]] = {}
+        self._sorted: dict[tuple[str, Label], list[str]] = {}
+        self._into: dict[tuple[str, str, str], set[str]] = {}
+        self._bom_ids: dict[str, set[str]] = {}
+        #: list name -> (seq, version_id) of its current version
+        self._list_seq: dict[str, tuple[int, str]] = {}
+        #: version_id -> node IDs of its entries
+        self._list_entries: dict[str, set[str]] = {}
+        for key, data in self._graph.nodes(data=True):
+            self._index_node(key, data["props"])
+        for u, v, rel in self._graph.edges(keys=True):
+            if rel == Rel.HAS_COMPONENT.value:
+                self._bom_ids.setdefault(u[1], set()).add(f"{u[2]}>{v[2]}")
+
+    def _index_node(self, key: NodeKey, props: dict[str, Any]) -> None:
+        label, tenant, node_id = Label(key[0]), key[1], key[2]
+        if label.tenant_owned:
+            ids = self._ids.setdefault((tenant, label), set())
+            if node_id not in ids:
+                ids.add(node_id)
+                self._sorted.pop((tenant, label), None)
+            if label is Label.SOURCING:
+                self._into.setdefault((tenant, props["buyer_key"], props["item_id"]), set()).add(node_id)
+        elif label is Label.LIST_VERSION:
+            name, seq = props["list_name"], int(props["seq"])
+            if name not in self._list_seq or self._list_seq[name][0] < seq:
+                self._list_seq[name] = (seq, node_id)
+        elif label is Label.LIST_ENTRY:
+            version_id = json.loads(node_id)[0]
+            self._list_entries.setdefault(version_id, set()).add(node_id)
+
+    def _unindex_node(self, key: NodeKey, props: dict[str, Any]) -> None:
+        # Only list entries are ever removed (a list version rewritten under the same ID).
+        if key[0] == Label.LIST_ENTRY.value:
+            self._list_entries.get(json.loads(key[2])[0], set()).discard(key[2])
+
+    def _sorted_ids(self, tenant: str, label: Label) -> list[str]:
+        cached = self._sorted.get((tenant, label))
+        if cached is None:
+            cached = sorted(self._ids.get((tenant, label), ()))
+            self._sorted[(tenant, label)] = cached
+        return cached
+
+    def _get(self, tenant: str, label: Label, rtype: type[R], ids: Collection[str]) -> dict[str, R]:
+        with self._lock:
+            self._refresh()
+            nodes = self._graph.nodes
+            out: dict[str, R] = {}
+            for node_id in sorted(set(ids)):
+                data = nodes.get(_key(label, tenant, node_id))
+                if data is not None:
+                    out[node_id] = rtype.from_props(data["props"])
+            return out
+
+    def _schema_version_locked(self) -> int:
+        node = self._graph.nodes.get(SCHEMA_KEY)
+        return int(node["props"]["version"]) if node else 0
+
+    def _set_graph(self, graph: Any) -> None:
+        self._graph = graph
+
+    # -- transactions and the file -------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[Undo]:
+        """Serialize a write across threads and processes and make it all or nothing."""
+        with self._lock, self._file_lock():
+            self._refresh()  # apply on top of whatever another process committed meanwhile
+            undo: Undo = []
+            try:
+                yield undo
+                if undo:  # something changed
+                    self._persist()
+            except BaseException as e:
+                for step in reversed(undo):
+                    step()
+                self._rebuild_indexes()
+                if isinstance(e, OSError):
+                    raise StoreError(f"could not save the graph to {self._path}: {e}") from e
+                raise
+
+    def _file_lock(self) -> Any:
+        if self._path is None:
+            return nullcontext()
+        return _flock(self._path.with_name(self._path.name + ".lock"))
+
+    def _refresh(self) -> None:
+        """Reload from the file if another process (or instance) replaced it since we last looked."""
+        if self._path is None:
+            return
+        try:
+            st = os.stat(self._path)
+        except FileNotFoundError:
+            if self._stamp is not None:  # the file was removed: start over empty, as a new store would
+                self._graph = nx.MultiDiGraph()
+                self._stamp = None
+                self._rebuild_indexes()
+            return
+        except OSError as e:
+            raise StoreError(f"cannot read the graph file {self._path}: {e}") from e
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if stamp != self._stamp:
+            self._load()
+
+    def _load(self) -> None:
+        assert self._path is not None
+        try:
+            with open(self._path, encoding="utf-8") as fh:
+                st = os.fstat(fh.fileno())
+                doc = json.load(fh)
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot read the graph file {self._path}: {e}") from e
+        if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
+            raise StoreError(f"{self._path} is not a tracegraph graph file (format {FILE_FORMAT})")
+        graph: Any = nx.MultiDiGraph()
+        for label, tenant, node_id, props in doc["nodes"]:
+            graph.add_node((label, tenant, node_id), props=props)
+        for u, v, rel, props in doc["edges"]:
+            graph.add_edge(tuple(u), tuple(v), key=rel, props=props)
+        self._graph = graph
+        self._stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        self._rebuild_indexes()
+
+    def _persist(self) -> None:
+        if self._path is None:
+            return
+        doc = {
+            "format": FILE_FORMAT,
+            "nodes": [[*key, data["props"]] for key, data in self._graph.nodes(data=True)],
+            "edges": [[u, v, k, d["props"]] for u, v, k, d in self._graph.edges(keys=True, data=True)],
+        }
+        directory = self._path.parent
+        tmp = directory / f".{self._path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                # dumps, not dump: only the one-shot path uses the C encoder (several times faster).
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _fsync_dir(directory)
+        st = os.stat(self._path)
+        self._stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@contextmanager
+def _flock(lock_path: Path) -> Iterator[None]:
+    """An exclusive advisory lock held across one read-modify-write of the graph file."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"cannot open the lock file {lock_path}: {e}") from e
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; best effort, as some filesystems refuse to fsync a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,373 @@
+"""`Neo4jStore`: the production graph store on a Neo4j 5 server, through the official driver (sync API).
+
+Design notes:
+- All Cypher lives in `app.store.cypher`; this module only chooses statements and passes parameters.
+- A bundle is written in ONE explicit transaction: nodes of every label first (batched `UNWIND ... MERGE
+  ... SET n = row.props`), then relationships re-derived from foreign keys (so a reference to a node later
+  in the same bundle resolves), then the tenant's data version. Any failure rolls the whole bundle back.
+- Reads are batched `UNWIND $ids` lookups served by the (tenant, id) uniqueness constraints and the
+  indexes in `graph_schema.vocab`; results are re-sorted in Python so both stores answer identically.
+- Every call carries a timeout (`Settings.store_timeout_s`; writes get more in proportion to their size),
+  and driver errors are translated at this boundary into the domain's `StoreError` family.
+- Screening lists: `ListVersion {id: version_id, seq}` nodes, where `seq` comes from a counter node and
+  grows with every write, so the current version is the most recently written one. `ListEntry` nodes are
+  version-scoped: one node per (version, entry), with `id` = JSON `[version_id, entry_id]`, linked
+  `IN_VERSION` to their one version. That costs a node per entry per version, but an old version keeps the
+  exact entry text it had (names and aliases change between list releases), which audit trails rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, Query, RoutingControl, Transaction
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from app.config import Settings
+from app.errors import ConflictError, StoreError, StoreUnavailableError, TracegraphError
+from app.store import cypher
+from app.store.base import RecordKind, SourcingKey, TenantInfo
+from app.store.graph_model import (
+    FK_RELS,
+    LABEL_OF_KIND,
+    NODE_KINDS,
+    FkRel,
+    bom_key_candidates,
+    bom_line,
+    bom_props,
+    bundle_records,
+    list_entry_node_id,
+    node_props,
+)
+from graph_schema import (
+    CONSTRAINTS,
+    INDEXES,
+    SCHEMA_VERSION,
+    BomLine,
+    Bundle,
+    Company,
+    Document,
+    Facility,
+    Item,
+    ItemKind,
+    Label,
+    ListEntry,
+    ListVersion,
+    Sourcing,
+)
+from graph_schema import migrations as migration_registry
+from graph_schema.records import Record
+
+R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+#: rows per UNWIND: large enough to amortize round trips, small enough to keep messages and memory bounded
+BATCH_SIZE = 5_000
+#: a write may take this much longer per row than the base timeout (a 100k-row bundle gets +50 s)
+WRITE_SECONDS_PER_ROW = 1 / 2_000
+
+
+def _chunks(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Turn driver errors into domain errors, so nothing above the store knows Neo4j is behind it."""
+    try:
+        yield
+    except TracegraphError:
+        raise
+    except IncompleteCommit as e:
+        raise StoreUnavailableError(
+            f"Neo4j connection lost while committing ({action}); the write may or may not have been applied"
+        ) from e
+    except (ServiceUnavailable, SessionExpired) as e:
+        raise StoreUnavailableError(f"Neo4j is unavailable ({action}): {e}", retry_after=5) from e
+    except TransientError as e:
+        raise StoreUnavailableError(f"Neo4j is busy ({action}): {e.message}", retry_after=1) from e
+    except ConstraintError as e:
+        raise ConflictError(f"{action} conflicts with existing data: {e.message}") from e
+    except AuthError as e:
+        raise StoreError(f"Neo4j refused the credentials ({action}): {e.message}") from e
+    except Neo4jError as e:
+        raise StoreError(f"Neo4j failed ({action}): {e.code}: {e.message}") from e
+    except DriverError as e:
+        raise StoreError(f"Neo4j driver failed ({action}): {e}") from e
+
+
+class Neo4jStore:
+    """The Neo4j backend of `GraphStore`; one driver (connection pool) per store, shared by threads."""
+
+    backend = "neo4j"
+
+    def __init__(self, settings: Settings, *, batch_size: int = BATCH_SIZE) -> None:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        self._database = settings.neo4j_database
+        self._timeout = settings.store_timeout_s
+        self._batch_size = batch_size
+        self._uri = settings.neo4j_uri
+        try:
+            self._driver: Driver = GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=(settings.neo4j_user, password),
+                connection_timeout=min(5.0, self._timeout),
+                connection_acquisition_timeout=self._timeout,
+                # Reads retry transient failures, but a server that is down should become a 503 quickly.
+                max_transaction_retry_time=min(5.0, self._timeout),
+            )
+        except (DriverError, ValueError) as e:
+            raise StoreError(f"cannot configure the Neo4j driver for {settings.neo4j_uri}: {e}") from e
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes, run pending migrations, stamp `SCHEMA_VERSION`; idempotent."""
+        for statement in [*(cypher.create_constraint(c) for c in CONSTRAINTS)] + [
+            cypher.create_index(i) for i in INDEXES
+        ]:
+            self._ddl(statement)
+        self._write(cypher.AWAIT_INDEXES, timeout=int(self._timeout))
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"the Neo4j database has schema version {current}, newer than this release's "
+                f"{SCHEMA_VERSION}; upgrade tracegraph"
+            )
+        if current == SCHEMA_VERSION:
+            return
+        with _translated("migrating the schema"), self._driver.session(database=self._database) as session:
+            # Each migration commits together with its version stamp: a crash resumes at the next one.
+            for version, migration in migration_registry.pending(current):
+                tx = session.begin_transaction(timeout=self._timeout * 10)
+                try:
+                    for statement in migration.cypher:
+                        tx.run(statement).consume()
+                    tx.run(cypher.STAMP_SCHEMA_VERSION, version=version).consume()
+                    tx.commit()
+                finally:
+                    tx.close()
+        self._write(cypher.STAMP_SCHEMA_VERSION, version=SCHEMA_VERSION)
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database (0 if never stamped)."""
+        rows = self._read(cypher.READ_SCHEMA_VERSION)
+        version = rows[0]["version"] if rows else None
+        return int(version) if version is not None else 0
+
+    def ping(self) -> None:
+        """One round trip without retries, so a health check answers as fast as the outage is detected."""
+        with _translated("ping"), self._driver.session(database=self._database) as session:
+            session.run(Query(cypher.PING, timeout=min(5.0, self._timeout))).consume()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- tenant data: writes -------------------------------------------------------------------------
+    def write_bundle(self, tenant: str, bundle: Bundle, data_version: str) -> None:
+        """Upsert every record by key and set the tenant's data version in one transaction."""
+        timeout = self._timeout + bundle.size() * WRITE_SECONDS_PER_ROW
+        with _translated("writing a bundle"), self._driver.session(database=self._database) as session:
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                self._apply_bundle(tx, tenant, bundle, data_version)
+                tx.commit()
+            finally:
+                tx.close()  # rolls back unless committed
+
+    def _apply_bundle(self, tx: Transaction, tenant: str, bundle: Bundle, data_version: str) -> None:
+        for _, label, _ in NODE_KINDS:
+            records = bundle_records(bundle, label)
+            rows = [{"id": r.key, "props": node_props(tenant, r)} for r in records]
+            self._run_batches(tx, cypher.upsert_nodes(label), rows, tenant=tenant)
+        if bundle.bom:
+            self._write_bom(tx, tenant, bundle.bom)
+        for label in {spec.label for spec in FK_RELS}:
+            specs = tuple(s for s in FK_RELS if s.label is label)
+            rows = [_rel_row(r, specs) for r in bundle_records(bundle, label)]
+            self._run_batches(tx, cypher.rederive_relationships(label, specs), rows, tenant=tenant)
+        tx.run(cypher.SET_DATA_VERSION, tenant=tenant, data_version=data_version).consume()
+
+    def _write_bom(self, tx: Transaction, tenant: str, lines: list[BomLine]) -> None:
+        rows: list[dict[str, Any]] = [
+            {"parent": b.parent_item_id, "component": b.component_item_id, "props": bom_props(b)}
+            for b in lines
+        ]
+        for chunk in _chunks(rows, self._batch_size):
+            written = self._run_batch(tx, cypher.UPSERT_BOM, chunk, tenant=tenant)
+            if written[0]["written"] != len(chunk):
+                ids = sorted({r["parent"] for r in chunk} | {r["component"] for r in chunk})
+                found = {rec["id"] for rec in tx.run(cypher.existing_ids(Label.ITEM), tenant=tenant, ids=ids)}
+                missing = [i for i in ids if i not in found]
+                # A BOM line is a relationship and cannot outlive its items; the loader resolves references
+                # first, so reaching this means a caller skipped validation. Raising rolls everything back.
+                raise ConflictError(f"BOM lines name unknown item(s) {', '.join(missing)}")
+
+    def _run_batches(self, tx: Transaction, query: str, rows: list[dict[str, Any]], **params: Any) -> None:
+        for chunk in _chunks(rows, self._batch_size):
+            self._run_batch(tx, query, chunk, **params)
+
+    def _run_batch(
+        self, tx: Transaction, query: str, rows: Sequence[dict[str, Any]], **params: Any
+    ) -> list[dict[str, Any]]:
+        """One UNWIND statement over one batch; the seam tests use to inject a failure mid-write."""
+        return [rec.data() for rec in tx.run(query, rows=list(rows), **params)]
+
+    # -- tenant data: reads --------------------------------------------------------------------------
+    def tenant_info(self, tenant: str) -> TenantInfo:
+        """Data version ("" before the first load) and record counts per kind."""
+        [row] = self._read(cypher.TENANT_INFO, tenant=tenant)
+        counts = {kind.value: int(row[kind.value]) for kind in RecordKind}
+        return TenantInfo(tenant=tenant, data_version=str(row["data_version"]), counts=counts)
+
+    def existing_keys(self, tenant: str, kind: RecordKind, keys: Collection[str]) -> set[str]:
+        """Which of `keys` the tenant already has, to resolve a bundle's references to earlier loads."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        if kind is RecordKind.BOM:
+            rows = [{"key": k, "parent": p, "component": c} for k in wanted for p, c in bom_key_candidates(k)]
+            for batch in _chunks(rows, self._batch_size):
+                found |= {
+                    r["key"] for r in self._read(cypher.EXISTING_BOM_KEYS, tenant=tenant, rows=list(batch))
+                }
+            return found
+        query = cypher.existing_ids(LABEL_OF_KIND[kind])
+        for chunk in _chunks(wanted, self._batch_size):
+            found |= {r["id"] for r in self._read(query, tenant=tenant, ids=list(chunk))}
+        return found
+
+    def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]:
+        return self._get(tenant, Label.COMPANY, Company, ids)
+
+    def get_facilities(self, tenant: str, ids: Collection[str]) -> dict[str, Facility]:
+        return self._get(tenant, Label.FACILITY, Facility, ids)
+
+    def get_items(self, tenant: str, ids: Collection[str]) -> dict[str, Item]:
+        return self._get(tenant, Label.ITEM, Item, ids)
+
+    def get_documents(self, tenant: str, ids: Collection[str]) -> dict[str, Document]:
+        return self._get(tenant, Label.DOCUMENT, Document, ids)
+
+    def get_sourcing_by_id(self, tenant: str, ids: Collection[str]) -> dict[str, Sourcing]:
+        return self._get(tenant, Label.SOURCING, Sourcing, ids)
+
+    def get_bom(self, tenant: str, parent_ids: Collection[str]) -> dict[str, list[BomLine]]:
+        """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
+        out: dict[str, list[BomLine]] = {}
+        for chunk in _chunks(sorted(set(parent_ids)), self._batch_size):
+            for r in self._read(cypher.GET_BOM, tenant=tenant, ids=list(chunk)):
+                out.setdefault(r["parent"], []).append(bom_line(r["parent"], r["component"], r["props"]))
+        for lines in out.values():
+            lines.sort(key=lambda line: line.component_item_id)
+        return dict(sorted(out.items()))
+
+    def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
+        """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
+        out: dict[SourcingKey, list[Sourcing]] = {}
+        wanted = [[b, i] for b, i in sorted(set(keys))]
+        for chunk in _chunks(wanted, self._batch_size):
+            for r in self._read(cypher.GET_SOURCING, tenant=tenant, keys=list(chunk)):
+                out.setdefault((r["buyer"], r["item"]), []).append(Sourcing.from_props(r["props"]))
+        for rows in out.values():
+            rows.sort(key=lambda s: s.sourcing_id)
+        return dict(sorted(out.items()))
+
+    def list_items(
+        self, tenant: str, kind: ItemKind | None = None, after: str | None = None, limit: int = 100
+    ) -> list[Item]:
+        """Items in ID order after `after` (keyset pagination), optionally of one kind."""
+        if limit <= 0:
+            return []
+        rows = self._read(
+            cypher.LIST_ITEMS,
+            tenant=tenant,
+            # Every string sorts after None-as-"" except "" itself, which no bundle uses as an ID.
+            after="" if after is None else after,
+            kind=None if kind is None else kind.value,
+            limit=limit,
+        )
+        return [Item.from_props(r["props"]) for r in rows]
+
+    # -- shared reference data -----------------------------------------------------------------------
+    def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
+        """Store one version of a screening list (idempotent by `version_id`) and make it current."""
+        vid = version.version_id
+        rows = [{**e.to_props(), "id": list_entry_node_id(vid, e.entry_id)} for e in entries]
+        timeout = self._timeout + len(rows) * WRITE_SECONDS_PER_ROW
+        with _translated("writing a list version"), self._driver.session(database=self._database) as session:
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                tx.run(cypher.DELETE_LIST_VERSION_ENTRIES, version_id=vid).consume()
+                props = {**version.to_props(), "id": vid}
+                tx.run(cypher.UPSERT_LIST_VERSION, version_id=vid, props=props).consume()
+                self._run_batches(tx, cypher.ADD_LIST_ENTRIES, rows, version_id=vid)
+                tx.commit()
+            finally:
+                tx.close()
+
+    def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
+        """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
+        rows = self._read(cypher.CURRENT_LIST, list_name=list_name)
+        if not rows:
+            return None
+        version = ListVersion.from_props(rows[0]["version"])
+        entries = sorted((ListEntry.from_props(e) for e in rows[0]["entries"]), key=lambda e: e.entry_id)
+        return version, entries
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    def _get(self, tenant: str, label: Label, rtype: type[R], ids: Collection[str]) -> dict[str, R]:
+        query = cypher.get_nodes(label)
+        out: dict[str, R] = {}
+        for chunk in _chunks(sorted(set(ids)), self._batch_size):
+            for r in self._read(query, tenant=tenant, ids=list(chunk)):
+                out[r["id"]] = rtype.from_props(r["props"])
+        return out
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with _translated("reading"):
+            records, _, _ = self._driver.execute_query(
+                Query(query, timeout=self._timeout),
+                params,
+                routing_=RoutingControl.READ,
+                database_=self._database,
+            )
+        return [r.data() for r in records]
+
+    def _write(self, query: str, **params: Any) -> None:
+        with _translated("writing"):
+            self._driver.execute_query(
+                Query(query, timeout=self._timeout),
+                params,
+                routing_=RoutingControl.WRITE,
+                database_=self._database,
+            )
+
+    def _ddl(self, statement: str) -> None:
+        """Run one schema statement; another process creating the same rule at the same moment is fine."""
+        try:
+            self._write(statement)
+        except StoreError as e:
+            cause = e.__cause__
+            if isinstance(cause, ClientError) and "AlreadyExists" in (cause.code or ""):
+                return
+            raise
+
+
+def _rel_row(record: Record, specs: tuple[FkRel, ...]) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": record.key}
+    for spec in specs:
+        row[spec.rel.value] = spec.targets(record)
+        row[f"{spec.rel.value}_props"] = spec.props(record)
+    return row
