@@ -1,0 +1,79 @@
+"""The `tracegraph` command as a user runs it: load in one process, trace in another."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import DEMO_DIR, main
+
+EXPECTED = json.loads((DEMO_DIR / "expected_verdicts.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def store_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "graph.json"
+    monkeypatch.setenv("TRACEGRAPH_MEMORY_PATH", str(path))
+    monkeypatch.setenv("TRACEGRAPH_STORE", "memory")
+    return path
+
+
+def test_load_then_trace_in_separate_processes(store_file: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "TRACEGRAPH_MEMORY_PATH": str(store_file)}
+    exe = shutil.which("tracegraph", path=str(Path(sys.executable).parent)) or "tracegraph"
+    loaded = subprocess.run([exe, "load", str(DEMO_DIR)], env=env, capture_output=True, text=True, check=True)
+    assert "loaded; data version" in loaded.stdout
+    assert "sourcing.csv" in loaded.stdout
+    flagged = next(pid for pid, v in EXPECTED.items() if v == "presumption_applies")
+    traced = subprocess.run([exe, "trace", flagged], env=env, capture_output=True, text=True, check=True)
+    assert "verdict: PRESUMPTION_APPLIES" in traced.stdout
+    assert "tier 1:" in traced.stdout and "rule " in traced.stdout
+
+
+def test_trace_json_and_products_listing(store_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(DEMO_DIR)]) == 0
+    capsys.readouterr()
+    clean = next(pid for pid, v in EXPECTED.items() if v == "no_risk_found")
+    assert main(["trace", clean, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["verdict"] == "no_risk_found" and doc["supply_map"]["nodes"]
+    assert main(["products", "--verdict", "needs_review"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert sorted(pid for pid in EXPECTED if EXPECTED[pid] == "needs_review") == sorted(
+        word for word in listed if word in EXPECTED
+    )
+
+
+def test_second_load_reports_no_changes(store_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(DEMO_DIR)]) == 0
+    assert main(["load", str(DEMO_DIR)]) == 0
+    assert "no changes (already loaded)" in capsys.readouterr().out
+
+
+def test_bad_bundle_names_every_problem_and_exits_2(
+    store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "companies.csv").write_text("company_id,name,country\nC1,Acme,Narnia\nC1,Acme again,US\n")
+    (bad / "facilities.csv").write_text("facility_id,company_id,country,latitude,longitude\nF1,C2,CN,95,10\n")
+    assert main(["load", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "companies.csv, row 2, column country" in err
+    assert "companies.csv, row 3" in err and "duplicate" in err
+    assert "facilities.csv, row 2, column company_id" in err
+    assert "facilities.csv, row 2, column latitude" in err
+    assert main(["products", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # nothing was loaded
+
+
+def test_unknown_product_exits_1(store_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(DEMO_DIR)]) == 0
+    assert main(["trace", "NOPE"]) == 1
+    assert "NOPE" in capsys.readouterr().err
