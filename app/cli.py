@@ -21,7 +21,9 @@ from app.service import TraceService
 from app.store.factory import open_store
 from app.trace.models import Hop, TraceResult, Verdict
 
-DEMO_DIR = PROJECT_ROOT / "app" / "demo"
+DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
+#: what the demo's products should come out as (the end-to-end tests hold the walk to it)
+DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
 
 EXIT_INVALID = 2
 EXIT_ERROR = 1

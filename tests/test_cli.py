@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import DEMO_DIR, main
+from app.cli import DEMO_DIR, DEMO_EXPECTED, main
 
-EXPECTED = json.loads((DEMO_DIR / "expected_verdicts.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR
+from app.cli import DEMO_DIR, DEMO_EXPECTED
 from app.config import Settings
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 
-EXPECTED = json.loads((DEMO_DIR / "expected_verdicts.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 
 
 def zip_dir(directory: Path) -> bytes:

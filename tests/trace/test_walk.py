@@ -224,7 +224,9 @@ def test_lattice_with_a_million_paths_costs_its_states_not_its_paths() -> None:
             fid = f"L{layer}{side}"
             bottom = layer == layers - 1
             records.append(
-                facility(fid, "C", country="US", activity=Activity.MANUFACTURING if bottom else Activity.TRADING)
+                facility(
+                    fid, "C", country="US", activity=Activity.MANUFACTURING if bottom else Activity.TRADING
+                )
             )
             if bottom:
                 records.append(sourcing("X", "FARM", fid))
@@ -385,7 +387,9 @@ def test_warehouse_in_xinjiang_needs_review_not_presumption() -> None:
     [("KZ", "Aksu", False), ("CN", "Aksu", True), ("CN", "阿克苏市", True), ("CN", "Akesuville", False)],
 )
 def test_location_rule_needs_china_and_a_whole_place_name(country: str, city: str, flagged: bool) -> None:
-    store = graph(companies("C"), item("P"), facility("F", "C", country=country, city=city), sourcing("P", "F"))
+    store = graph(
+        companies("C"), item("P"), facility("F", "C", country=country, city=city), sourcing("P", "F")
+    )
     assert (trace(store).verdict is Verdict.PRESUMPTION_APPLIES) is flagged
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic bundle generator they run on (`python -m bench.generate --help`)."""
