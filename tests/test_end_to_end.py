@@ -60,7 +60,12 @@ def test_demo_verdicts_on_the_embedded_store(tmp_path: Path, tenant: str) -> Non
     traces = traces_through_api(MemoryStore(tmp_path / "g.json"), tenant, zip_dir(DEMO_DIR))
     verdicts = {pid: json.loads(text)["verdict"] for pid, text in traces.items()}
     assert verdicts == EXPECTED
-    assert set(verdicts.values()) == {"presumption_applies", "needs_review", "incomplete_trace", "no_risk_found"}
+    assert set(verdicts.values()) == {
+        "presumption_applies",
+        "needs_review",
+        "incomplete_trace",
+        "no_risk_found",
+    }
     for text in traces.values():
         doc = json.loads(text)
         for finding in doc["findings"]:

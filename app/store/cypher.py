@@ -54,16 +54,21 @@ PING = "RETURN 1 AS ok"
 
 
 def upsert_nodes(label: Label) -> str:
-    """Replace each node's whole property map (`row.props` holds `tenant` and `id` too), so a property
-    absent from the new record disappears."""
-    return f"UNWIND $rows AS row MERGE (n:{Label(label)} {{tenant: $tenant, id: row.id}}) SET n = row.props"
+    """Replace each node's whole property map (each row is that map, `tenant` and `id` included), so a
+    property absent from the new record disappears."""
+    return f"UNWIND $rows AS row MERGE (n:{Label(label)} {{tenant: $tenant, id: row.id}}) SET n = row"
 
 
 def rederive_relationships(label: Label, specs: tuple[FkRel, ...]) -> str:
-    """Drop the FK-derived relationships of each node and merge them anew from its current FKs.
+    """Drop the FK-derived relationships of each node and create them anew from its current FKs.
 
-    One statement per label handles all of its foreign keys, so a batch matches its nodes once. Row shape:
-    `{id, <REL>: [target ids], <REL>_props: {..}}` for each relationship type. Targets not (yet) in the
+    The old relationships of these types are all deleted first, so the new ones can be CREATEd rather
+    than MERGEd (no existence check and lock per relationship). That relies on each node appearing once
+    per bundle (`bundle_records` keeps the last record per key), on target lists without duplicates,
+    and on `LOCK_TENANT`, which keeps two bundles from re-deriving the same node at once.
+    One statement per label handles all of its foreign keys, so a batch matches its nodes once.
+    Row shape: `{id, <REL>: [target ids], <REL>_props: {..}}` per relationship type; an absent list
+    unwinds to nothing and `_props` is sent only for types with properties. Targets not (yet) in the
     graph are skipped: the FK property remains the source of truth.
     """
     lab = Label(label)
@@ -82,7 +87,7 @@ def rederive_relationships(label: Label, specs: tuple[FkRel, ...]) -> str:
         parts.append(
             f"CALL (n, row) {{ UNWIND row.{rel} AS target_id "
             f"MATCH (m:{target} {{tenant: $tenant, id: target_id}}) "
-            f"MERGE {arrow} SET r = row.{rel}_props }}"
+            f"CREATE {arrow}{f' SET r = row.{rel}_props' if s.props else ''} }}"
         )
     return "\n".join(parts)
 
@@ -96,7 +101,9 @@ SET r = row.props
 RETURN count(r) AS written
 """
 
-SET_DATA_VERSION = f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version"
+# Run first in a bundle's transaction: writing the tenant node takes its write lock until commit, so bundles
+# for one tenant are applied one after the other (other tenants are not held up).
+LOCK_TENANT = f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version"
 
 # -- tenant data: reads ------------------------------------------------------------------------------
 

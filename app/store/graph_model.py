@@ -40,7 +40,7 @@ RECORD_TYPE_OF_LABEL: dict[Label, type[Record]] = {label: rtype for _, label, rt
 
 
 def bundle_records(bundle: Bundle, label: Label) -> list[Record]:
-    """The bundle's records that become nodes of `label`."""
+    """The bundle's records that become nodes of `label`, one per key (the last wins, as upserts would)."""
     by_label: dict[Label, list[Any]] = {
         Label.COMPANY: bundle.companies,
         Label.FACILITY: bundle.facilities,
@@ -48,7 +48,7 @@ def bundle_records(bundle: Bundle, label: Label) -> list[Record]:
         Label.SOURCING: bundle.sourcing,
         Label.DOCUMENT: bundle.documents,
     }
-    return list(by_label[label])
+    return list({r.key: r for r in by_label[label]}.values())
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class FkRel:
     """One foreign key and the relationship it produces.
 
     `incoming` means the relationship points at the record's node, `(target)-[rel]->(node)`, as OWNS and
-    OPERATES do (the parent owns the child; the company operates the facility).
+    OPERATES do (the parent owns the child; the company operates the facility). `props` is None for the
+    relationship types that carry no properties, so the Neo4j store sends nothing for them.
     """
 
     label: Label
@@ -64,11 +65,7 @@ class FkRel:
     target: Label
     incoming: bool
     targets: Callable[[Any], list[str]]
-    props: Callable[[Any], dict[str, Any]]
-
-
-def _no_props(_: Any) -> dict[str, Any]:
-    return {}
+    props: Callable[[Any], dict[str, Any]] | None = None
 
 
 def _ownership(company: Company) -> dict[str, Any]:
@@ -77,23 +74,12 @@ def _ownership(company: Company) -> dict[str, Any]:
 
 FK_RELS: tuple[FkRel, ...] = (
     FkRel(Label.COMPANY, Rel.OWNS, Label.COMPANY, True, lambda c: _opt(c.parent_company_id), _ownership),
-    FkRel(Label.FACILITY, Rel.OPERATES, Label.COMPANY, True, lambda f: [f.company_id], _no_props),
-    FkRel(Label.SOURCING, Rel.OF_ITEM, Label.ITEM, False, lambda s: [s.item_id], _no_props),
-    FkRel(
-        Label.SOURCING, Rel.SUPPLIED_BY, Label.FACILITY, False, lambda s: [s.supplier_facility_id], _no_props
-    ),
-    FkRel(
-        Label.SOURCING,
-        Rel.DELIVERED_TO,
-        Label.FACILITY,
-        False,
-        lambda s: _opt(s.buyer_facility_id),
-        _no_props,
-    ),
-    FkRel(Label.SOURCING, Rel.BACKED_BY, Label.DOCUMENT, False, lambda s: list(s.document_ids), _no_props),
-    FkRel(
-        Label.DOCUMENT, Rel.ISSUED_BY, Label.COMPANY, False, lambda d: _opt(d.issuer_company_id), _no_props
-    ),
+    FkRel(Label.FACILITY, Rel.OPERATES, Label.COMPANY, True, lambda f: [f.company_id]),
+    FkRel(Label.SOURCING, Rel.OF_ITEM, Label.ITEM, False, lambda s: [s.item_id]),
+    FkRel(Label.SOURCING, Rel.SUPPLIED_BY, Label.FACILITY, False, lambda s: [s.supplier_facility_id]),
+    FkRel(Label.SOURCING, Rel.DELIVERED_TO, Label.FACILITY, False, lambda s: _opt(s.buyer_facility_id)),
+    FkRel(Label.SOURCING, Rel.BACKED_BY, Label.DOCUMENT, False, lambda s: sorted(set(s.document_ids))),
+    FkRel(Label.DOCUMENT, Rel.ISSUED_BY, Label.COMPANY, False, lambda d: _opt(d.issuer_company_id)),
 )
 
 

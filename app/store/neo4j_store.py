@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, Query, RoutingControl, Transaction
+from neo4j import Driver, GraphDatabase, Query, Result, RoutingControl, Transaction
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -119,7 +119,6 @@ class Neo4jStore:
         self._database = settings.neo4j_database
         self._timeout = settings.store_timeout_s
         self._batch_size = batch_size
-        self._uri = settings.neo4j_uri
         try:
             self._driver: Driver = GraphDatabase.driver(
                 settings.neo4j_uri,
@@ -135,10 +134,11 @@ class Neo4jStore:
     # -- lifecycle -----------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Create constraints and indexes, run pending migrations, stamp `SCHEMA_VERSION`; idempotent."""
-        for statement in [*(cypher.create_constraint(c) for c in CONSTRAINTS)] + [
-            cypher.create_index(i) for i in INDEXES
-        ]:
-            self._ddl(statement)
+        for constraint in CONSTRAINTS:
+            self._ddl(cypher.create_constraint(constraint))
+        for index in INDEXES:
+            self._ddl(cypher.create_index(index))
+        # New indexes populate in the background; wait, or the first reads would fall back to label scans.
         self._write(cypher.AWAIT_INDEXES, timeout=int(self._timeout))
         current = self.schema_version()
         if current > SCHEMA_VERSION:
@@ -188,26 +188,27 @@ class Neo4jStore:
                 tx.close()  # rolls back unless committed
 
     def _apply_bundle(self, tx: Transaction, tenant: str, bundle: Bundle, data_version: str) -> None:
+        tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).consume()
         for _, label, _ in NODE_KINDS:
             records = bundle_records(bundle, label)
-            rows = [{"id": r.key, "props": node_props(tenant, r)} for r in records]
+            rows = [node_props(tenant, r) for r in records]
             self._run_batches(tx, cypher.upsert_nodes(label), rows, tenant=tenant)
         if bundle.bom:
             self._write_bom(tx, tenant, bundle.bom)
-        for label in {spec.label for spec in FK_RELS}:
+        for label in dict.fromkeys(spec.label for spec in FK_RELS):
             specs = tuple(s for s in FK_RELS if s.label is label)
             rows = [_rel_row(r, specs) for r in bundle_records(bundle, label)]
             self._run_batches(tx, cypher.rederive_relationships(label, specs), rows, tenant=tenant)
-        tx.run(cypher.SET_DATA_VERSION, tenant=tenant, data_version=data_version).consume()
 
     def _write_bom(self, tx: Transaction, tenant: str, lines: list[BomLine]) -> None:
         rows: list[dict[str, Any]] = [
             {"parent": b.parent_item_id, "component": b.component_item_id, "props": bom_props(b)}
             for b in lines
         ]
-        for chunk in _chunks(rows, self._batch_size):
-            written = self._run_batch(tx, cypher.UPSERT_BOM, chunk, tenant=tenant)
-            if written[0]["written"] != len(chunk):
+        chunks = list(_chunks(rows, self._batch_size))
+        results = [self._run_batch(tx, cypher.UPSERT_BOM, chunk, tenant=tenant) for chunk in chunks]
+        for chunk, result in zip(chunks, results, strict=True):
+            if result.single(strict=True)["written"] != len(chunk):
                 ids = sorted({r["parent"] for r in chunk} | {r["component"] for r in chunk})
                 found = {rec["id"] for rec in tx.run(cypher.existing_ids(Label.ITEM), tenant=tenant, ids=ids)}
                 missing = [i for i in ids if i not in found]
@@ -221,9 +222,14 @@ class Neo4jStore:
 
     def _run_batch(
         self, tx: Transaction, query: str, rows: Sequence[dict[str, Any]], **params: Any
-    ) -> list[dict[str, Any]]:
-        """One UNWIND statement over one batch; the seam tests use to inject a failure mid-write."""
-        return [rec.data() for rec in tx.run(query, rows=list(rows), **params)]
+    ) -> Result:
+        """Send one UNWIND statement over one batch without waiting for it to finish.
+
+        Bolt pipelines statements within a transaction, so the next batch is encoded while the server
+        still executes this one; errors surface at the latest on commit, which then fails and rolls back.
+        This is also the seam tests use to inject a failure mid-write.
+        """
+        return tx.run(query, rows=list(rows), **params)
 
     # -- tenant data: reads --------------------------------------------------------------------------
     def tenant_info(self, tenant: str) -> TenantInfo:
@@ -368,6 +374,9 @@ class Neo4jStore:
 def _rel_row(record: Record, specs: tuple[FkRel, ...]) -> dict[str, Any]:
     row: dict[str, Any] = {"id": record.key}
     for spec in specs:
-        row[spec.rel.value] = spec.targets(record)
-        row[f"{spec.rel.value}_props"] = spec.props(record)
+        targets = spec.targets(record)
+        if targets:
+            row[spec.rel.value] = targets
+            if spec.props is not None:
+                row[f"{spec.rel.value}_props"] = spec.props(record)
     return row

@@ -48,6 +48,7 @@ class RiskRule(Protocol):
     def assess(self, ctx: FacilityContext) -> list[Signal]: ...
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """Compare names the way a person would: width, case, punctuation and spacing do not matter."""
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -48,9 +49,12 @@ from app.trace.rules import FacilityContext, RiskRule
 from graph_schema import BomLine, Company, Document, Facility, Item, Sourcing
 
 
-@dataclass(frozen=True, order=True)
-class State:
-    """An item at a facility. The root (the importer's product) has `facility_id == ""`."""
+class State(NamedTuple):
+    """An item at a facility. The root (the importer's product) has `facility_id == ""`.
+
+    A named tuple, not a dataclass: states are hashed and compared hundreds of thousands of times in a
+    big trace, and tuple hashing is done in C.
+    """
 
     item_id: str
     facility_id: str
@@ -210,6 +214,8 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
                     following.add(link.target)
         frontier = following
         tier += 1
+    for links in walk.links.values():
+        links.sort(key=lambda lk: (lk.target, lk.sourcing.sourcing_id))
     return walk
 
 
@@ -225,7 +231,7 @@ def _find_cycles(walk: _Walk) -> tuple[set[tuple[State, str]], list[list[State]]
     path.append(walk.root)
     while stack:
         node, index = stack[-1]
-        links = sorted(walk.links.get(node, []), key=lambda lk: (lk.target, lk.sourcing.sourcing_id))
+        links = walk.links.get(node, [])
         if index < len(links):
             stack[-1] = (node, index + 1)
             target = links[index].target
@@ -275,8 +281,7 @@ def _shortest_paths(walk: _Walk, back: set[tuple[State, str]]) -> dict[State, tu
     while frontier:
         following: list[State] = []
         for node in frontier:
-            links = sorted(walk.links.get(node, []), key=lambda lk: (lk.target, lk.sourcing.sourcing_id))
-            for link in links:
+            for link in walk.links.get(node, []):
                 if (node, link.sourcing.sourcing_id) in back or link.target in seen:
                     continue
                 seen.add(link.target)
@@ -293,6 +298,18 @@ class _Builder:
         self.cache = cache
         self.walk = walk
         self.parent = parent
+        self._depth: dict[State, int] = {walk.root: 0}
+
+    def depth(self, state: State) -> int:
+        """Hops on the evidence path to `state` (its position in the shortest-path tree)."""
+        pending: list[State] = []
+        while state not in self._depth:
+            pending.append(state)
+            state = self.parent[state][0] if state in self.parent else self.walk.root
+        base = self._depth[state]
+        for offset, s in enumerate(reversed(pending), start=1):
+            self._depth[s] = base + offset
+        return self._depth[pending[0]] if pending else base
 
     def chain(self, state: State) -> list[Link]:
         links: list[Link] = []
@@ -423,7 +440,8 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
     walk = _expand(store, tenant, cache, root)
     back, raw_cycles = _find_cycles(walk)
 
-    _loop_gaps(walk)
+    if back:  # without a cycle-closing link there is no loop to look for
+        _loop_gaps(walk)
     parent = _shortest_paths(walk, back)
     cache.load_items({g.item_id for g in walk.gaps})
     cache.load_documents(d for links in walk.links.values() for lk in links for d in lk.sourcing.document_ids)
@@ -448,7 +466,7 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
         signals.sort(key=lambda sig: (_SEVERITY_RANK[sig.severity], sig.rule, sig.field))
         severity = signals[0].severity
         risk_at[facility_id] = severity
-        nearest = min(at, key=lambda s: (len(builder.chain(s)), s))
+        nearest = min(at, key=lambda s: (builder.depth(s), s))
         findings.append(
             Finding(
                 facility_id=facility_id,

@@ -24,7 +24,9 @@ FILES = {
         "G1,C2,Gin,processing,Xinjiang,Aksu,CN\n"
         "G2,C3,Ranch gin,processing,Texas,Lubbock,US\n"
     ),
-    "items.csv": "item_id,name,kind\nSHIRT,Cotton shirt,product\nTEE,Cotton tee,product\nLINT,Cotton lint,material\n",
+    "items.csv": (
+        "item_id,name,kind\nSHIRT,Cotton shirt,product\nTEE,Cotton tee,product\nLINT,Cotton lint,material\n"
+    ),
     "bom.csv": "parent_item_id,component_item_id,quantity,unit\nSHIRT,LINT,0.3,kg\nTEE,LINT,0.2,kg\n",
     "sourcing.csv": (
         "item_id,supplier_facility_id,buyer_facility_id,share,document_ids\n"

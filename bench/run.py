@@ -1,0 +1,229 @@
+"""The benchmark: load a generated bundle into each store and trace products, beside the baselines.
+
+    python -m bench.run                      # 100k nodes, both stores (needs `make neo4j-up`)
+    python -m bench.run --nodes 20000 --stores memory
+    python -m bench.run --write docs/benchmarks.md
+
+Everything runs in one process on one generated bundle (seeded, so reproducible), and each figure is
+printed next to its baseline (`bench/baselines.py`) measured in the same run: batched loading beside
+row-at-a-time writes, the tier-batched walk beside one round trip per state. Each run loads into a new
+tenant, so runs never disturb each other or anyone's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.config import Settings, StoreBackend
+from app.ingest import load_bundle
+from app.reference import build_rules, ensure_reference_data
+from app.store.base import GraphStore
+from app.store.factory import open_store
+from app.trace.walk import trace_product
+from bench.baselines import Unbatched, row_at_a_time
+from bench.generate import BundleStats, generate
+from graph_schema import ItemKind
+from loaders.bundle import validate_bundle
+
+OUT = Path(__file__).resolve().parent / "out"
+MARK_BEGIN = "<!-- bench:begin -->"
+MARK_END = "<!-- bench:end -->"
+
+
+@dataclass
+class Row:
+    store: str
+    measure: str
+    ours: str
+    baseline: str
+    note: str = ""
+
+
+def pct(samples: Sequence[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def ms(samples: Sequence[float]) -> str:
+    return f"p50 {pct(samples, 0.5) * 1000:.1f} ms, p95 {pct(samples, 0.95) * 1000:.1f} ms"
+
+
+def bench_store(
+    name: str, store: GraphStore, bundle_dir: Path, stats: BundleStats, args: argparse.Namespace
+) -> list[Row]:
+    rows: list[Row] = []
+    run = uuid.uuid4().hex[:8]
+    tenant = f"bench-{run}"
+    total_rows = sum(stats.rows.values())
+    ensure_reference_data(store)
+    rules = build_rules(store)
+
+    # Loading: validation alone, then the whole load (validate, diff, one transaction).
+    validate_s = timed(lambda: validate_bundle(bundle_dir, store, tenant))
+    load_s = timed(lambda: load_bundle(store, tenant, bundle_dir))
+    parsed = validate_bundle(bundle_dir, store, f"bench-{run}-baseline")
+    assert parsed.bundle is not None
+    sample = min(args.baseline_rows, total_rows)
+    baseline_s = timed(lambda: row_at_a_time(store, f"bench-{run}-baseline", parsed.bundle, sample))  # type: ignore[arg-type]
+    rows.append(
+        Row(
+            name,
+            f"load {total_rows:,} rows (validate + diff + write)",
+            f"{total_rows / load_s:,.0f} rows/s ({load_s:.1f} s)",
+            f"{sample / baseline_s:,.0f} rows/s",
+            f"baseline: row at a time, {sample:,} rows; "
+            f"validation alone {total_rows / validate_s:,.0f} rows/s",
+        )
+    )
+    reload_s = timed(lambda: load_bundle(store, tenant, bundle_dir))
+    rows.append(Row(name, "reload the same bundle (no changes)", f"{reload_s:.1f} s", "-", "nothing written"))
+
+    # Tracing: a seeded sample of products, and the deep product (~1,000 upstream states).
+    products = [i.item_id for i in _all_products(store, tenant)]
+    rng = random.Random(args.seed)
+    picked = rng.sample(products, min(args.traces, len(products)))
+    times: list[float] = []
+    states: list[int] = []
+    for pid in picked:
+        start = time.perf_counter()
+        result = trace_product(store, tenant, pid, rules)
+        times.append(time.perf_counter() - start)
+        states.append(result.stats.states)
+    unbatched: GraphStore = Unbatched(store)  # type: ignore[assignment]
+    naive_times = []
+    for pid in picked[: args.baseline_traces]:
+        start = time.perf_counter()
+        slow = trace_product(unbatched, tenant, pid, rules)
+        naive_times.append(time.perf_counter() - start)
+        assert slow == trace_product(store, tenant, pid, rules), pid
+    rows.append(
+        Row(
+            name,
+            f"trace {len(picked)} sampled products",
+            ms(times),
+            ms(naive_times),
+            f"states per trace: mean {statistics.mean(states):.0f}, max {max(states)}",
+        )
+    )
+    if stats.deep_product_id:
+        deep = stats.deep_product_id
+        deep_times: list[float] = []
+        deep_states = 0
+        for _ in range(args.deep_repeats):
+            start = time.perf_counter()
+            result = trace_product(store, tenant, deep, rules)
+            deep_times.append(time.perf_counter() - start)
+            deep_states = result.stats.states
+        naive_deep: list[float] = []
+        for _ in range(max(3, args.deep_repeats // 5)):
+            start = time.perf_counter()
+            slow = trace_product(unbatched, tenant, deep, rules)
+            naive_deep.append(time.perf_counter() - start)
+        assert slow == result, "the baseline must give the same answer"
+        rows.append(
+            Row(
+                name,
+                f"trace the deep product ({deep_states:,} states, {result.stats.max_tier} tiers)",
+                ms(deep_times),
+                ms(naive_deep),
+                "baseline: the same walk, one round trip per key",
+            )
+        )
+    return rows
+
+
+def _all_products(store: GraphStore, tenant: str) -> list[object]:
+    out: list[object] = []
+    after = None
+    while True:
+        page = store.list_items(tenant, kind=ItemKind.PRODUCT, after=after, limit=1000)
+        if not page:
+            return out
+        out.extend(page)
+        after = page[-1].item_id
+
+
+def render(rows: list[Row], header: str) -> str:
+    lines = [
+        header,
+        "",
+        "| store | measure | tracegraph | baseline | note |",
+        "|---|---|---|---|---|",
+        *(f"| {r.store} | {r.measure} | {r.ours} | {r.baseline} | {r.note} |" for r in rows),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--deep-states", type=int, default=1000)
+    parser.add_argument("--stores", default="memory,neo4j", help="comma-separated: memory, neo4j")
+    parser.add_argument("--traces", type=int, default=200, help="sampled products to trace")
+    parser.add_argument("--baseline-traces", type=int, default=50)
+    parser.add_argument("--deep-repeats", type=int, default=30)
+    parser.add_argument("--baseline-rows", type=int, default=2000, help="rows for the row-at-a-time baseline")
+    parser.add_argument("--write", type=Path, help="also replace the results section of this markdown file")
+    args = parser.parse_args(argv)
+
+    bundle_dir = OUT / f"bundle-{args.nodes}-{args.seed}-{args.deep_states}"
+    started = time.perf_counter()
+    stats = generate(bundle_dir, seed=args.seed, nodes=args.nodes, deep_states=args.deep_states)
+    print(
+        f"generated {stats.nodes:,} nodes ({stats.products:,} products) "
+        f"in {time.perf_counter() - started:.1f} s at {bundle_dir}",
+        file=sys.stderr,
+    )
+    rows: list[Row] = []
+    for name in args.stores.split(","):
+        backend = StoreBackend(name.strip())
+        settings = Settings(store=backend, memory_path=OUT / f"memory-{uuid.uuid4().hex[:8]}.json")
+        store = open_store(settings)
+        try:
+            print(f"benchmarking {backend.value} ...", file=sys.stderr)
+            rows += bench_store(backend.value, store, bundle_dir, stats, args)
+        finally:
+            store.close()
+            if backend is StoreBackend.MEMORY:
+                settings.memory_path.unlink(missing_ok=True)
+    header = (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'this machine'}: "
+        f"{platform.python_implementation()} {platform.python_version()}, {_cpus()} cores; bundle seed "
+        f"{args.seed}, {stats.nodes:,} nodes, {stats.products:,} products "
+        f"(`python -m bench.run --nodes {args.nodes} --seed {args.seed} --stores {args.stores}`)."
+    )
+    table = render(rows, header)
+    print(table)
+    if args.write:
+        text = args.write.read_text(encoding="utf-8")
+        before, _, rest = text.partition(MARK_BEGIN)
+        _, _, after = rest.partition(MARK_END)
+        args.write.write_text(f"{before}{MARK_BEGIN}\n{table}{MARK_END}{after}", encoding="utf-8")
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""What only the Neo4j store has to promise: one transaction per bundle, driver errors translated, reads
+served by indexes, migrations stamped."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.config import Settings, StoreBackend
+from app.errors import ConflictError, StoreUnavailableError
+from app.store import cypher
+from app.store.base import RecordKind
+from app.store.factory import open_store
+from app.store.memory import MemoryStore
+from app.store.neo4j_store import Neo4jStore
+from graph_schema import SCHEMA_VERSION, Label, migrations
+from tests.builders import bom_line, bundle, company, facility, item, sourcing
+
+neo4j = pytest.mark.neo4j
+
+
+def test_unreachable_server_is_unavailable_not_a_crash() -> None:
+    store = Neo4jStore(Settings(store=StoreBackend.NEO4J, neo4j_uri="bolt://127.0.0.1:1", store_timeout_s=2))
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailableError) as caught:
+        store.ping()
+    assert caught.value.retry_after > 0 and caught.value.status == 503
+    with pytest.raises(StoreUnavailableError):
+        store.get_companies("t", ["C1"])
+    assert time.monotonic() - started < 15
+    store.close()
+
+
+def test_open_store_picks_the_backend_and_ensures_the_schema(tmp_path: Path) -> None:
+    store = open_store(Settings(store=StoreBackend.MEMORY, memory_path=tmp_path / "g.json"))
+    assert isinstance(store, MemoryStore) and store.schema_version() == SCHEMA_VERSION
+    with pytest.raises(StoreUnavailableError):
+        open_store(Settings(store=StoreBackend.NEO4J, neo4j_uri="bolt://127.0.0.1:1", store_timeout_s=2))
+
+
+@neo4j
+def test_open_store_neo4j(neo4j_store: Neo4jStore) -> None:
+    store = open_store(Settings(store=StoreBackend.NEO4J))
+    try:
+        assert store.backend == "neo4j"
+        store.ping()
+    finally:
+        store.close()
+
+
+@neo4j
+def test_failure_after_the_first_batch_rolls_back_everything(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    neo4j_store.write_bundle(tenant, bundle(companies=[company("C0")]), "v1")
+    monkeypatch.setattr(neo4j_store, "_batch_size", 2)
+    real = neo4j_store._run_batch
+    calls = {"n": 0}
+
+    def fail_second(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConflictError("injected after the first batch")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(neo4j_store, "_run_batch", fail_second)
+    companies = [company(f"C{n}") for n in range(5)]
+    with pytest.raises(ConflictError, match="injected"):
+        neo4j_store.write_bundle(tenant, bundle(companies=companies), "v2")
+    monkeypatch.undo()
+
+    assert set(neo4j_store.get_companies(tenant, [c.company_id for c in companies])) == {"C0"}
+    assert neo4j_store.tenant_info(tenant).data_version == "v1"
+
+
+@neo4j
+def test_constraint_violation_becomes_conflict(neo4j_store: Neo4jStore) -> None:
+    neo4j_store.ensure_schema()
+    with pytest.raises(ConflictError) as caught:
+        # A second schema node breaks the uniqueness constraint; the transaction is refused as a whole.
+        neo4j_store._write(f"CREATE (:{Label.SCHEMA} {{id: 'schema'}})")
+    assert caught.value.__cause__ is not None
+
+
+@neo4j
+def test_schema_at_version_zero_is_migrated_and_stamped(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probe = f"MATCH (s:{Label.SCHEMA} {{id: 'schema'}}) SET s.probe = coalesce(s.probe, 0) + 1"
+    monkeypatch.setattr(migrations, "MIGRATIONS", {SCHEMA_VERSION: migrations.Migration("probe", (probe,))})
+    try:
+        neo4j_store._write(cypher.STAMP_SCHEMA_VERSION, version=0)
+        assert neo4j_store.schema_version() == 0
+        neo4j_store.ensure_schema()
+        assert neo4j_store.schema_version() == SCHEMA_VERSION
+        [row] = neo4j_store._read(f"MATCH (s:{Label.SCHEMA} {{id: 'schema'}}) RETURN s.probe AS probe")
+        assert row["probe"] == 1
+        neo4j_store.ensure_schema()
+        [row] = neo4j_store._read(f"MATCH (s:{Label.SCHEMA} {{id: 'schema'}}) RETURN s.probe AS probe")
+        assert row["probe"] == 1  # at the current version nothing runs again
+    finally:
+        neo4j_store._write(f"MATCH (s:{Label.SCHEMA} {{id: 'schema'}}) REMOVE s.probe")
+        neo4j_store._write(cypher.STAMP_SCHEMA_VERSION, version=SCHEMA_VERSION)
+
+
+def _operators(plan: dict[str, Any]) -> set[str]:
+    ops = {str(plan["operatorType"]).split("@")[0]}
+    for child in plan.get("children", []):
+        ops |= _operators(child)
+    return ops
+
+
+@neo4j
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        (cypher.GET_SOURCING, {"keys": [["", "I1"]]}),
+        (cypher.get_nodes(Label.FACILITY), {"ids": ["F1"]}),
+        (cypher.GET_BOM, {"ids": ["I1"]}),
+        (cypher.LIST_ITEMS, {"after": "", "kind": None, "limit": 10}),
+    ],
+    ids=["sourcing", "nodes", "bom", "list_items"],
+)
+def test_hot_reads_use_an_index(
+    neo4j_store: Neo4jStore, tenant: str, query: str, params: dict[str, Any]
+) -> None:
+    """A label scan here would make every walk step cost the whole database, not the frontier."""
+    with neo4j_store._driver.session(database=neo4j_store._database) as session:
+        summary = session.run("EXPLAIN " + query, tenant=tenant, **params).consume()
+    assert summary.plan is not None
+    ops = _operators(summary.plan)
+    assert any("Index" in op for op in ops), ops
+    assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in ops), ops
+
+
+@neo4j
+def test_large_bundle_spans_many_batches(neo4j_store: Neo4jStore, tenant: str) -> None:
+    n = 12_000  # more than two batches of each kind
+    b = bundle(
+        companies=[company("C")],
+        facilities=[facility(f"F{i}", "C") for i in range(50)],
+        items=[item(f"I{i}") for i in range(n)],
+        bom=[bom_line(f"I{i}", f"I{i + 1}") for i in range(n - 1)],
+        sourcing=[sourcing(f"I{i}", f"F{i % 50}") for i in range(n)],
+    )
+    neo4j_store.write_bundle(tenant, b, "big")
+    counts = neo4j_store.tenant_info(tenant).counts
+    assert (counts["items"], counts["bom"], counts["sourcing"]) == (n, n - 1, n)
+    keys = [f"I{i}>I{i + 1}" for i in range(0, n, 997)]
+    assert neo4j_store.existing_keys(tenant, RecordKind.BOM, keys) == set(keys)

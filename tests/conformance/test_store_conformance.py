@@ -1,0 +1,329 @@
+"""One suite, both stores: what the service relies on from any `GraphStore`.
+
+Every test takes the parametrized `store` fixture and a fresh `tenant`, so it runs on the embedded store
+and on Neo4j and cannot see another test's data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.errors import ConflictError
+from app.store.base import GraphStore, RecordKind
+from graph_schema import Bundle, ItemKind
+from tests.builders import (
+    bom_line,
+    bundle,
+    company,
+    document,
+    facility,
+    full_company,
+    full_document,
+    full_facility,
+    full_item,
+    full_list_entry,
+    full_sourcing,
+    item,
+    list_entry,
+    list_version,
+    sourcing,
+)
+
+
+def _graph_bundle() -> Bundle:
+    """A small complete graph: two tiers of sourcing behind one product."""
+    return bundle(
+        companies=[company("P1"), full_company("C1", parent_company_id="P1"), company("C2")],
+        facilities=[full_facility("F1", "C1"), facility("F2", "C2"), facility("F3", "C2")],
+        items=[item("shirt"), full_item("yarn"), item("cotton", ItemKind.MATERIAL)],
+        bom=[bom_line("shirt", "yarn", quantity=0.3, unit="kg")],
+        sourcing=[
+            sourcing("shirt", "F2"),
+            full_sourcing("yarn", "F1", "F2", document_ids=["D1"]),
+            sourcing("cotton", "F3", "F1"),
+        ],
+        documents=[full_document("D1", issuer_company_id="C1")],
+    )
+
+
+# -- round trips -------------------------------------------------------------------------------------
+
+
+def test_every_record_kind_round_trips_with_every_field(store: GraphStore, tenant: str) -> None:
+    b = _graph_bundle()
+    store.write_bundle(tenant, b, "v1")
+
+    assert store.get_companies(tenant, ["C1", "C2", "P1"]) == {c.company_id: c for c in b.companies}
+    assert store.get_facilities(tenant, ["F1", "F2", "F3"]) == {f.facility_id: f for f in b.facilities}
+    assert store.get_items(tenant, ["shirt", "yarn", "cotton"]) == {i.item_id: i for i in b.items}
+    assert store.get_documents(tenant, ["D1"]) == {"D1": b.documents[0]}
+    assert store.get_bom(tenant, ["shirt"]) == {"shirt": b.bom}
+    by_id = store.get_sourcing_by_id(tenant, [s.sourcing_id for s in b.sourcing])
+    assert by_id == {s.sourcing_id: s for s in b.sourcing}
+    # Values keep their Python types across the store (dates, floats, enums, lists).
+    yarn = by_id[b.sourcing[1].sourcing_id]
+    assert yarn.valid_from == date(2024, 1, 1) and yarn.share == 12.5 and yarn.document_ids == ["D1"]
+    assert store.get_facilities(tenant, ["F1"])["F1"].latitude == pytest.approx(41.1681)
+
+
+def test_reads_of_unknown_ids_return_nothing(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(tenant, bundle(companies=[company("C1")]), "v1")
+    assert store.get_companies(tenant, ["nope"]) == {}
+    assert store.get_facilities(tenant, ["C1"]) == {}  # an ID of another kind is not a facility
+    assert store.get_items(tenant, []) == {}
+    assert store.get_documents(tenant, ["nope"]) == {}
+    assert store.get_bom(tenant, ["nope"]) == {}
+    assert store.get_sourcing(tenant, [("", "nope")]) == {}
+    assert store.get_sourcing_by_id(tenant, ["nope"]) == {}
+    assert store.existing_keys(tenant, RecordKind.COMPANIES, ["nope"]) == set()
+
+
+def test_ids_survive_unusual_characters(store: GraphStore, tenant: str) -> None:
+    odd = ["a>b", "ü/ß", "with space", "'quote\"", "a|b"]
+    store.write_bundle(tenant, bundle(items=[item(i) for i in odd], bom=[bom_line("a>b", "a|b")]), "v1")
+    assert sorted(store.get_items(tenant, odd)) == sorted(odd)
+    assert store.existing_keys(tenant, RecordKind.BOM, ["a>b>a|b", "a>b>ü/ß"]) == {"a>b>a|b"}
+
+
+# -- upserts -----------------------------------------------------------------------------------------
+
+
+def test_upsert_replaces_whole_record_and_repoints_relationships(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(
+        tenant,
+        bundle(
+            companies=[company("C1"), company("C2")],
+            facilities=[full_facility("F1", "C1")],
+            items=[item("I1"), item("I2")],
+            sourcing=[full_sourcing("I1", "F1", None)],
+            documents=[document("D1"), document("D2")],
+        ),
+        "v1",
+    )
+    store.write_bundle(
+        tenant,
+        bundle(
+            facilities=[facility("F1", "C2", name="Renamed")],
+            sourcing=[sourcing("I1", "F1", None, valid_from=date(2024, 1, 1), document_ids=["D2"])],
+        ),
+        "v2",
+    )
+    f1 = store.get_facilities(tenant, ["F1"])["F1"]
+    assert f1.company_id == "C2" and f1.name == "Renamed"
+    assert f1.region is None and f1.latitude is None  # absent in the new record: gone
+    [row] = store.get_sourcing(tenant, [("", "I1")])[("", "I1")]
+    assert row.share is None and row.valid_to is None and row.document_ids == ["D2"]
+    assert store.tenant_info(tenant).counts["facilities"] == 1
+
+
+def test_bom_line_upsert_replaces_quantity(store: GraphStore, tenant: str) -> None:
+    items = [item("P"), item("A")]
+    store.write_bundle(tenant, bundle(items=items, bom=[bom_line("P", "A", quantity=2, unit="pcs")]), "v1")
+    store.write_bundle(tenant, bundle(bom=[bom_line("P", "A", quantity=3)]), "v2")
+    assert store.get_bom(tenant, ["P"]) == {"P": [bom_line("P", "A", quantity=3)]}
+    assert store.tenant_info(tenant).counts["bom"] == 1
+
+
+def test_references_to_earlier_loads_resolve(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(tenant, bundle(companies=[company("C1")], items=[item("I1"), item("I2")]), "v1")
+    store.write_bundle(
+        tenant,
+        bundle(
+            facilities=[facility("F1", "C1")], bom=[bom_line("I1", "I2")], sourcing=[sourcing("I1", "F1")]
+        ),
+        "v2",
+    )
+    assert store.get_bom(tenant, ["I1"]) == {"I1": [bom_line("I1", "I2")]}
+    assert list(store.get_sourcing(tenant, [("", "I1")])) == [("", "I1")]
+
+
+# -- keys and counts ---------------------------------------------------------------------------------
+
+
+def test_existing_keys_per_kind(store: GraphStore, tenant: str) -> None:
+    b = _graph_bundle()
+    store.write_bundle(tenant, b, "v1")
+    yarn = b.sourcing[1].sourcing_id
+    cases = {
+        RecordKind.COMPANIES: (["C1", "F1", "x"], {"C1"}),
+        RecordKind.FACILITIES: (["F1", "C1"], {"F1"}),
+        RecordKind.ITEMS: (["shirt", "yarn", "F1"], {"shirt", "yarn"}),
+        RecordKind.BOM: (["shirt>yarn", "yarn>shirt", "shirt"], {"shirt>yarn"}),
+        RecordKind.SOURCING: ([yarn, "yarn|F1|F2|"], {yarn}),
+        RecordKind.DOCUMENTS: (["D1", "D2"], {"D1"}),
+    }
+    for kind, (asked, expected) in cases.items():
+        assert store.existing_keys(tenant, kind, asked) == expected, kind
+
+
+def test_tenant_info_counts_and_data_version(store: GraphStore, tenant: str) -> None:
+    before = store.tenant_info(tenant)
+    assert before.data_version == "" and sum(before.counts.values()) == 0
+    store.write_bundle(tenant, _graph_bundle(), "2024-06-01T00:00:00Z#1")
+    info = store.tenant_info(tenant)
+    assert info.tenant == tenant and info.data_version == "2024-06-01T00:00:00Z#1"
+    assert dict(info.counts) == {
+        "companies": 3,
+        "facilities": 3,
+        "items": 3,
+        "bom": 1,
+        "sourcing": 3,
+        "documents": 1,
+    }
+    store.write_bundle(tenant, bundle(companies=[company("C1")]), "second")
+    assert store.tenant_info(tenant).data_version == "second"
+    assert store.tenant_info(tenant).counts["companies"] == 3
+
+
+# -- walk reads --------------------------------------------------------------------------------------
+
+
+def test_get_bom_groups_by_parent_sorted_by_component(store: GraphStore, tenant: str) -> None:
+    items = [item(i) for i in ("P", "Q", "c", "a", "b")]
+    lines = [bom_line("P", "c"), bom_line("P", "a", quantity=1.5), bom_line("P", "b"), bom_line("Q", "a")]
+    store.write_bundle(tenant, bundle(items=items, bom=lines), "v1")
+    got = store.get_bom(tenant, ["P", "Q", "a"])
+    assert list(got) == ["P", "Q"]  # "a" has no lines: absent
+    assert [x.component_item_id for x in got["P"]] == ["a", "b", "c"]
+    assert got["P"][0].quantity == 1.5
+    assert got["Q"] == [bom_line("Q", "a")]
+
+
+def test_get_sourcing_groups_by_buyer_and_item(store: GraphStore, tenant: str) -> None:
+    rows = [
+        sourcing("I1", "S2"),
+        sourcing("I1", "S1"),
+        sourcing("I1", "S1", valid_from=date(2023, 1, 1)),
+        sourcing("I1", "S3", "B1"),
+        sourcing("I2", "S3", "B1"),
+    ]
+    store.write_bundle(tenant, bundle(sourcing=rows), "v1")
+    got = store.get_sourcing(tenant, [("", "I1"), ("B1", "I1"), ("B1", "I2"), ("B1", "I3"), ("S1", "I1")])
+    assert set(got) == {("", "I1"), ("B1", "I1"), ("B1", "I2")}
+    importer = got[("", "I1")]
+    assert [s.sourcing_id for s in importer] == sorted(s.sourcing_id for s in rows[:3])
+    assert all(s.buyer_facility_id is None for s in importer)  # "" is the importer itself
+    assert got[("B1", "I1")] == [rows[3]]
+
+
+def test_list_items_keyset_pagination_and_kind_filter(store: GraphStore, tenant: str) -> None:
+    kinds = [ItemKind.PRODUCT, ItemKind.COMPONENT, ItemKind.MATERIAL]
+    items = [item(f"i{n:02d}", kinds[n % 3]) for n in range(10)]
+    store.write_bundle(tenant, bundle(items=list(reversed(items))), "v1")
+
+    pages: list[list[str]] = []
+    after = None
+    while page := store.list_items(tenant, after=after, limit=4):
+        pages.append([i.item_id for i in page])
+        after = page[-1].item_id
+    assert pages == [["i00", "i01", "i02", "i03"], ["i04", "i05", "i06", "i07"], ["i08", "i09"]]
+
+    components = store.list_items(tenant, kind=ItemKind.COMPONENT, limit=2)
+    assert [i.item_id for i in components] == ["i01", "i04"]
+    rest = store.list_items(tenant, kind=ItemKind.COMPONENT, after="i04", limit=10)
+    assert [i.item_id for i in rest] == ["i07"]
+    assert store.list_items(tenant, after="i09") == []
+
+
+# -- tenant isolation --------------------------------------------------------------------------------
+
+
+def test_tenants_with_colliding_ids_do_not_see_each_other(store: GraphStore, tenant: str) -> None:
+    other = tenant + "-other"
+    store.write_bundle(tenant, _graph_bundle(), "mine")
+    theirs = bundle(
+        companies=[company("C1", name="Their C1", country="VN")],
+        items=[item("shirt"), item("zip")],
+        bom=[bom_line("shirt", "zip")],
+        sourcing=[sourcing("shirt", "F9")],
+    )
+    store.write_bundle(other, theirs, "theirs")
+
+    assert store.get_companies(tenant, ["C1"])["C1"].country == "CN"
+    assert store.get_companies(other, ["C1"])["C1"].name == "Their C1"
+    assert store.get_bom(tenant, ["shirt"])["shirt"][0].component_item_id == "yarn"
+    assert store.get_bom(other, ["shirt"])["shirt"] == [bom_line("shirt", "zip")]
+    assert [s.supplier_facility_id for s in store.get_sourcing(other, [("", "shirt")])[("", "shirt")]] == [
+        "F9"
+    ]
+    assert store.existing_keys(other, RecordKind.FACILITIES, ["F1", "F2"]) == set()
+    assert store.existing_keys(other, RecordKind.BOM, ["shirt>yarn", "shirt>zip"]) == {"shirt>zip"}
+    assert store.tenant_info(tenant).counts["companies"] == 3
+    assert dict(store.tenant_info(other).counts) == {
+        "companies": 1,
+        "facilities": 0,
+        "items": 2,
+        "bom": 1,
+        "sourcing": 1,
+        "documents": 0,
+    }
+    assert store.tenant_info(other).data_version == "theirs"
+    assert [i.item_id for i in store.list_items(other)] == ["shirt", "zip"]
+
+
+# -- atomicity ---------------------------------------------------------------------------------------
+
+
+def test_failed_write_leaves_the_store_as_before(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(tenant, bundle(companies=[company("C1")], items=[item("I1")]), "v1")
+    bad = bundle(
+        companies=[company("C1", name="Changed"), company("C2")],
+        items=[item("I2")],
+        sourcing=[sourcing("I1", "F1")],
+        bom=[bom_line("I1", "missing")],  # a relationship to an item that does not exist: refused
+    )
+    with pytest.raises(ConflictError, match="missing"):
+        store.write_bundle(tenant, bad, "v2")
+    assert store.get_companies(tenant, ["C1", "C2"]) == {"C1": company("C1")}
+    assert store.get_items(tenant, ["I2"]) == {}
+    assert store.get_sourcing(tenant, [("", "I1")]) == {}
+    info = store.tenant_info(tenant)
+    assert info.data_version == "v1" and info.counts["companies"] == 1 and info.counts["sourcing"] == 0
+
+
+# -- screening lists ---------------------------------------------------------------------------------
+
+
+def test_list_versions_current_is_newest_with_sorted_entries(store: GraphStore, list_name: str) -> None:
+    assert store.current_list(list_name) is None
+    v1 = list_version(f"{list_name}-v1", list_name, entry_count=2)
+    store.write_list_version(v1, [full_list_entry("E2", list_name), list_entry("E1", list_name)])
+    v2 = list_version(f"{list_name}-v2", list_name, entry_count=3, retrieved_on=date(2024, 1, 1))
+    e2_changed = list_entry("E2", list_name, name="Renamed")
+    store.write_list_version(v2, [list_entry("E3", list_name), e2_changed, list_entry("E1", list_name)])
+
+    current = store.current_list(list_name)
+    assert current is not None
+    # Newest written wins, even though its retrieved_on date is older.
+    assert current[0] == v2
+    assert [e.entry_id for e in current[1]] == ["E1", "E2", "E3"]
+    assert current[1][1] == e2_changed
+
+    # Re-writing an older version makes it current again, with exactly its own entries.
+    store.write_list_version(v1, [full_list_entry("E2", list_name), list_entry("E1", list_name)])
+    again = store.current_list(list_name)
+    assert again is not None and again[0] == v1
+    assert again[1] == [list_entry("E1", list_name), full_list_entry("E2", list_name)]
+
+
+def test_lists_are_shared_across_tenants_and_separate_by_name(store: GraphStore, list_name: str) -> None:
+    other_name = list_name + "-other"
+    store.write_list_version(list_version("a-" + list_name, list_name), [list_entry("E1", list_name)])
+    store.write_list_version(list_version("b-" + list_name, other_name), [list_entry("X", other_name)])
+    mine = store.current_list(list_name)
+    theirs = store.current_list(other_name)
+    assert mine is not None and [e.entry_id for e in mine[1]] == ["E1"]
+    assert theirs is not None and [e.entry_id for e in theirs[1]] == ["X"]
+
+
+# -- schema ------------------------------------------------------------------------------------------
+
+
+def test_ensure_schema_is_idempotent(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(tenant, bundle(companies=[company("C1")]), "v1")
+    store.ensure_schema()
+    store.ensure_schema()
+    assert store.get_companies(tenant, ["C1"]) == {"C1": company("C1")}
+    store.ping()
