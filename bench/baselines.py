@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -47,12 +48,14 @@ class Unbatched:
         return getattr(self._inner, name)
 
 
-def row_at_a_time(store: GraphStore, tenant: str, bundle: Bundle, limit: int) -> int:
-    """Write up to `limit` records one per transaction, in dependency order; returns how many."""
+def row_at_a_time(store: GraphStore, tenant: str, bundle: Bundle, limit: int, budget_s: float) -> int:
+    """Write records one per transaction, in dependency order, until `limit` records or `budget_s`
+    seconds; returns how many were written (the rate is what matters, and it is slow by design)."""
     written = 0
+    deadline = time.perf_counter() + budget_s
     for kind in ("companies", "facilities", "items", "bom", "documents", "sourcing"):
         for record in getattr(bundle, kind):
-            if written >= limit:
+            if written >= limit or time.perf_counter() > deadline:
                 return written
             single = Bundle()
             getattr(single, kind).append(record)
