@@ -59,8 +59,8 @@ class TraceService:
 
     def rules(self) -> tuple[list[RiskRule], str]:
         """Risk rules bound to the current list version (rebuilt only when the version changes)."""
-        current = self.store.current_list(UFLPA)
-        key = current[0].version_id if current else ""
+        current = self.store.current_list_version(UFLPA)
+        key = current.version_id if current else ""
         with self._lock:
             if self._rules is None or key != self._rules_key:
                 self._rules = build_rules(self.store)
@@ -72,7 +72,7 @@ class TraceService:
 
     def trace(self, tenant: str, product_id: str) -> TraceResult:
         rules, rules_key = self.rules()
-        data_version = self.store.tenant_info(tenant).data_version
+        data_version = self.store.data_version(tenant)
         key = (tenant, product_id, data_version, rules_key)
         with self._lock:
             hit = self._cache.get(key)

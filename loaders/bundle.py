@@ -17,7 +17,6 @@ use dicts, and the store is asked one batched question per record kind (per leve
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import math
@@ -26,7 +25,6 @@ import zipfile
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -36,6 +34,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.errors import Problem
+from app.perf import gc_paused
 from app.store.base import GraphStore, RecordKind
 from graph_schema import (
     Activity,
@@ -937,24 +936,7 @@ def _sort(problems: list[Problem], tables: Mapping[str, _Table]) -> list[Problem
     return sorted(problems, key=key)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while parsing.
-
-    Parsing allocates millions of small containers that hold no reference cycles; each allocation
-    threshold triggers a collection that walks them all again, which doubles the time for a 100k-row
-    bundle. Reference counting still frees everything; the collector resumes (if it was on) afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_gc_paused()
+@gc_paused()
 def read_bundle(
     source: Path | bytes,
     name: str | None = None,
@@ -1111,7 +1093,7 @@ def validate_cycles(parsed: ParsedBundle, store: GraphStore, tenant: str) -> lis
     return _sort(problems, tables)
 
 
-@_gc_paused()
+@gc_paused()
 def validate_bundle(
     source: Path | bytes,
     store: GraphStore,

@@ -13,6 +13,7 @@ Results are returned in a deterministic order (sorted by key) so both stores giv
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -44,6 +45,15 @@ class RecordKind(StrEnum):
 
 #: (buyer facility ID or "" for the importer itself, item ID)
 SourcingKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Supply:
+    """A sourcing row with its supplier facility and that facility's operator (`None` if not loaded)."""
+
+    sourcing: Sourcing
+    facility: Facility | None
+    operator: Company | None
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,22 @@ class GraphStore(Protocol):
         ...
 
     # -- tenant data: reads --------------------------------------------------------------------------
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Make every read in the block see one consistent state of the data.
+
+        A trace reads a frontier per tier; without a snapshot a load committing between two tiers could
+        give a trace that mixes old and new data. On Neo4j the block is one read transaction (which also
+        saves a round trip per query); the embedded store reads under its lock. Nested blocks join the
+        outer one.
+        """
+        ...
+
+    def data_version(self, tenant: str) -> str:
+        """The tenant's data version, "" before the first load; cheap, asked on every trace."""
+        ...
+
     def tenant_info(self, tenant: str) -> TenantInfo:
-        """Data version ("" before the first load) and record counts per kind."""
+        """Data version ("" before the first load) and record counts per kind (counts every record)."""
         ...
 
     def existing_keys(self, tenant: str, kind: RecordKind, keys: Collection[str]) -> set[str]:
@@ -105,6 +129,14 @@ class GraphStore(Protocol):
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
         ...
 
+    def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:
+        """`get_sourcing` joined with each supplier facility and its operator, in one round trip.
+
+        This is the walk's question per tier ("who supplies these items to these buyers, where are
+        they, who runs them?"); asking it as one call keeps a trace at a few round trips per tier.
+        """
+        ...
+
     def get_sourcing_by_id(self, tenant: str, ids: Collection[str]) -> dict[str, Sourcing]:
         """Sourcing rows by `sourcing_id`, for the loader's change detection."""
         ...
@@ -118,6 +150,10 @@ class GraphStore(Protocol):
     # -- shared reference data -----------------------------------------------------------------------
     def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
         """Store one version of a screening list (idempotent by `version_id`) and make it current."""
+        ...
+
+    def current_list_version(self, list_name: str) -> ListVersion | None:
+        """The newest version of a list without its entries: a cheap check that cached rules are current."""
         ...
 
     def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:

@@ -108,10 +108,15 @@ LOCK_TENANT = f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $d
 # -- tenant data: reads ------------------------------------------------------------------------------
 
 
+# Batched reads return ONE record holding a collected list: the Python driver pays a socket read per
+# record, so a thousand small records cost several times more than one list of a thousand maps.
+# The store sorts in Python, so no ORDER BY is needed here.
+
+
 def get_nodes(label: Label) -> str:
     return (
         f"UNWIND $ids AS node_id MATCH (n:{Label(label)} {{tenant: $tenant, id: node_id}}) "
-        "RETURN n.id AS id, properties(n) AS props ORDER BY id"
+        "RETURN collect(properties(n)) AS rows"
     )
 
 
@@ -131,15 +136,23 @@ RETURN DISTINCT row.key AS key
 GET_BOM = f"""
 UNWIND $ids AS parent_id
 MATCH (p:{Label.ITEM} {{tenant: $tenant, id: parent_id}})-[r:{Rel.HAS_COMPONENT}]->(c:{Label.ITEM})
-RETURN p.id AS parent, c.id AS component, properties(r) AS props
-ORDER BY parent, component
+RETURN collect([p.id, c.id, properties(r)]) AS rows
+"""
+
+# The supplier and its operator are reached along relationships (cheaper than two more index seeks per
+# row); they exist for every sourcing row, because a bundle's references must resolve when it loads.
+GET_SUPPLY = f"""
+UNWIND $keys AS k
+MATCH (s:{Label.SOURCING} {{tenant: $tenant, buyer_key: k[0], item_id: k[1]}})
+OPTIONAL MATCH (s)-[:{Rel.SUPPLIED_BY}]->(f:{Label.FACILITY})
+OPTIONAL MATCH (f)<-[:{Rel.OPERATES}]-(c:{Label.COMPANY})
+RETURN collect([k[0], k[1], properties(s), properties(f), properties(c)]) AS rows
 """
 
 GET_SOURCING = f"""
 UNWIND $keys AS k
 MATCH (s:{Label.SOURCING} {{tenant: $tenant, buyer_key: k[0], item_id: k[1]}})
-RETURN k[0] AS buyer, k[1] AS item, properties(s) AS props
-ORDER BY buyer, item, s.id
+RETURN collect([k[0], k[1], properties(s)]) AS rows
 """
 
 LIST_ITEMS = f"""
@@ -173,7 +186,14 @@ TENANT_INFO = "\n".join(
     ]
 )
 
+DATA_VERSION = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) RETURN coalesce(t.data_version, '') AS data_version"
+
 # -- screening lists ---------------------------------------------------------------------------------
+
+CURRENT_LIST_VERSION = f"""
+MATCH (v:{Label.LIST_VERSION} {{list_name: $list_name}})
+RETURN properties(v) AS version ORDER BY v.seq DESC LIMIT 1
+"""
 
 DELETE_LIST_VERSION_ENTRIES = f"""
 MATCH (e:{Label.LIST_ENTRY})-[:{Rel.IN_VERSION}]->(:{Label.LIST_VERSION} {{id: $version_id}})

@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import copy
 import fcntl
-import gc
 import json
 import os
 import threading
@@ -36,7 +35,8 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from app.errors import ConflictError, StoreError
-from app.store.base import RecordKind, SourcingKey, TenantInfo
+from app.perf import gc_paused
+from app.store.base import RecordKind, SourcingKey, Supply, TenantInfo
 from app.store.graph_model import (
     FK_RELS,
     LABEL_OF_KIND,
@@ -86,6 +86,8 @@ class MemoryStore:
     def __init__(self, path: Path | None = None) -> None:
         self._path = path
         self._lock = threading.RLock()
+        #: > 0 while a snapshot is open (its thread holds the lock): reads skip the reload check
+        self._frozen = 0
         self._graph: Any = nx.MultiDiGraph()
         #: (mtime_ns, size, inode) of the file as last read or written; None = no file seen
         self._stamp: tuple[int, int, int] | None = None
@@ -156,6 +158,24 @@ class MemoryStore:
             self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
 
     # -- tenant data: reads --------------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in the block see one state: the file is re-read at most once, at the start."""
+        with self._lock:
+            self._refresh()
+            self._frozen += 1
+            try:
+                yield
+            finally:
+                self._frozen -= 1
+
+    def data_version(self, tenant: str) -> str:
+        """The tenant's data version, "" before the first load."""
+        with self._lock:
+            self._refresh()
+            node = self._graph.nodes.get(_key(Label.TENANT, "", tenant))
+            return str(node["props"].get("data_version", "")) if node else ""
+
     def tenant_info(self, tenant: str) -> TenantInfo:
         """Data version ("" before the first load) and record counts per kind."""
         with self._lock:
@@ -211,6 +231,26 @@ class MemoryStore:
                     out[parent] = sorted(lines, key=lambda line: line.component_item_id)
             return out
 
+    def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:
+        """Sourcing rows per (buyer, item) with each supplier facility and its operator."""
+        with self._lock:
+            rows = self.get_sourcing(tenant, keys)
+            facilities = self.get_facilities(
+                tenant, {s.supplier_facility_id for group in rows.values() for s in group}
+            )
+            operators = self.get_companies(tenant, {f.company_id for f in facilities.values()})
+            return {
+                key: [
+                    Supply(
+                        s,
+                        fac := facilities.get(s.supplier_facility_id),
+                        operators.get(fac.company_id) if fac else None,
+                    )
+                    for s in group
+                ]
+                for key, group in rows.items()
+            }
+
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
         with self._lock:
@@ -261,6 +301,16 @@ class MemoryStore:
                 ekey = _key(Label.LIST_ENTRY, "", list_entry_node_id(version.version_id, entry.entry_id))
                 self._put_node(ekey, {**entry.to_props(), "id": ekey[2]}, undo)
                 self._put_edge(ekey, vkey, Rel.IN_VERSION, {}, undo)
+
+    def current_list_version(self, list_name: str) -> ListVersion | None:
+        """The newest version of a list, without its entries."""
+        with self._lock:
+            self._refresh()
+            current = self._list_seq.get(list_name)
+            if current is None:
+                return None
+            node = self._graph.nodes[_key(Label.LIST_VERSION, "", current[1])]
+            return ListVersion.from_props(node["props"])
 
     def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
         """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
@@ -404,8 +454,8 @@ class MemoryStore:
     @contextmanager
     def _transaction(self) -> Iterator[Undo]:
         """Serialize a write across threads and processes and make it all or nothing."""
-        with self._lock, self._file_lock(), _gc_paused():
-            self._refresh()  # apply on top of whatever another process committed meanwhile
+        with self._lock, self._file_lock(), gc_paused():
+            self._refresh(force=True)  # apply on top of whatever another process committed meanwhile
             undo: Undo = []
             try:
                 yield undo
@@ -424,9 +474,12 @@ class MemoryStore:
             return nullcontext()
         return _flock(self._path.with_name(self._path.name + ".lock"))
 
-    def _refresh(self) -> None:
-        """Reload from the file if another process (or instance) replaced it since we last looked."""
-        if self._path is None:
+    def _refresh(self, force: bool = False) -> None:
+        """Reload from the file if another process (or instance) replaced it since we last looked.
+
+        Inside a snapshot reads keep the state they started with; a write (`force`) always looks.
+        """
+        if self._path is None or (self._frozen and not force):
             return
         try:
             st = os.stat(self._path)
@@ -440,7 +493,7 @@ class MemoryStore:
             raise StoreError(f"cannot read the graph file {self._path}: {e}") from e
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if stamp != self._stamp:
-            with _gc_paused():
+            with gc_paused():
                 self._load()
 
     def _load(self) -> None:
@@ -485,23 +538,6 @@ class MemoryStore:
         _fsync_dir(directory)
         st = os.stat(self._path)
         self._stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while building many small objects.
-
-    A bulk load creates hundreds of thousands of dicts and tuples that are all kept, so each automatic
-    collection rescans a growing heap for nothing: pausing it more than doubles the load rate. Reference
-    counting still frees everything as usual; only cycle detection waits until the write is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -18,11 +18,13 @@ Design notes:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+import threading
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, Query, Result, RoutingControl, Transaction
+from neo4j import READ_ACCESS, Driver, GraphDatabase, Query, Result, RoutingControl, Transaction
+from neo4j import Record as Record_
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -38,7 +40,7 @@ from neo4j.exceptions import (
 from app.config import Settings
 from app.errors import ConflictError, StoreError, StoreUnavailableError, TracegraphError
 from app.store import cypher
-from app.store.base import RecordKind, SourcingKey, TenantInfo
+from app.store.base import RecordKind, SourcingKey, Supply, TenantInfo
 from app.store.graph_model import (
     FK_RELS,
     LABEL_OF_KIND,
@@ -119,6 +121,8 @@ class Neo4jStore:
         self._database = settings.neo4j_database
         self._timeout = settings.store_timeout_s
         self._batch_size = batch_size
+        #: the read transaction of the calling thread's open `snapshot()`, if any
+        self._local = threading.local()
         try:
             self._driver: Driver = GraphDatabase.driver(
                 settings.neo4j_uri,
@@ -232,6 +236,30 @@ class Neo4jStore:
         return tx.run(query, rows=list(rows), **params)
 
     # -- tenant data: reads --------------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run the block's reads in one read transaction (per thread): one consistent view, and each
+        query is a single pipelined round trip instead of a managed transaction of its own."""
+        if getattr(self._local, "tx", None) is not None:
+            yield
+            return
+        with (
+            _translated("reading"),
+            self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session,
+        ):
+            tx = session.begin_transaction(timeout=self._timeout)
+            self._local.tx = tx
+            try:
+                yield
+            finally:
+                self._local.tx = None
+                tx.close()
+
+    def data_version(self, tenant: str) -> str:
+        """The tenant's data version, "" before the first load."""
+        rows = self._read(cypher.DATA_VERSION, tenant=tenant)
+        return str(rows[0]["data_version"]) if rows else ""
+
     def tenant_info(self, tenant: str) -> TenantInfo:
         """Data version ("" before the first load) and record counts per kind."""
         [row] = self._read(cypher.TENANT_INFO, tenant=tenant)
@@ -273,10 +301,35 @@ class Neo4jStore:
         """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
         out: dict[str, list[BomLine]] = {}
         for chunk in _chunks(sorted(set(parent_ids)), self._batch_size):
-            for r in self._read(cypher.GET_BOM, tenant=tenant, ids=list(chunk)):
-                out.setdefault(r["parent"], []).append(bom_line(r["parent"], r["component"], r["props"]))
+            for parent, component, props in self._collected(cypher.GET_BOM, tenant=tenant, ids=list(chunk)):
+                out.setdefault(parent, []).append(bom_line(parent, component, props))
         for lines in out.values():
             lines.sort(key=lambda line: line.component_item_id)
+        return dict(sorted(out.items()))
+
+    def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:
+        """Sourcing rows per (buyer, item) with each supplier facility and its operator, one query."""
+        out: dict[SourcingKey, list[Supply]] = {}
+        wanted = [[b, i] for b, i in sorted(set(keys))]
+        facilities: dict[str, Facility] = {}
+        companies: dict[str, Company] = {}
+        for chunk in _chunks(wanted, self._batch_size):
+            for buyer, item, sprops, fprops, cprops in self._collected(
+                cypher.GET_SUPPLY, tenant=tenant, keys=list(chunk)
+            ):
+                fac = None
+                if fprops is not None:
+                    fac = facilities.get(fprops["id"]) or facilities.setdefault(
+                        fprops["id"], Facility.from_props(fprops)
+                    )
+                operator = None
+                if cprops is not None:
+                    operator = companies.get(cprops["id"]) or companies.setdefault(
+                        cprops["id"], Company.from_props(cprops)
+                    )
+                out.setdefault((buyer, item), []).append(Supply(Sourcing.from_props(sprops), fac, operator))
+        for rows in out.values():
+            rows.sort(key=lambda row: row.sourcing.sourcing_id)
         return dict(sorted(out.items()))
 
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
@@ -284,8 +337,8 @@ class Neo4jStore:
         out: dict[SourcingKey, list[Sourcing]] = {}
         wanted = [[b, i] for b, i in sorted(set(keys))]
         for chunk in _chunks(wanted, self._batch_size):
-            for r in self._read(cypher.GET_SOURCING, tenant=tenant, keys=list(chunk)):
-                out.setdefault((r["buyer"], r["item"]), []).append(Sourcing.from_props(r["props"]))
+            for buyer, item, props in self._collected(cypher.GET_SOURCING, tenant=tenant, keys=list(chunk)):
+                out.setdefault((buyer, item), []).append(Sourcing.from_props(props))
         for rows in out.values():
             rows.sort(key=lambda s: s.sourcing_id)
         return dict(sorted(out.items()))
@@ -323,6 +376,11 @@ class Neo4jStore:
             finally:
                 tx.close()
 
+    def current_list_version(self, list_name: str) -> ListVersion | None:
+        """The newest version of a list, without its entries."""
+        rows = self._read(cypher.CURRENT_LIST_VERSION, list_name=list_name)
+        return ListVersion.from_props(rows[0]["version"]) if rows else None
+
     def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
         """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
         rows = self._read(cypher.CURRENT_LIST, list_name=list_name)
@@ -337,19 +395,29 @@ class Neo4jStore:
         query = cypher.get_nodes(label)
         out: dict[str, R] = {}
         for chunk in _chunks(sorted(set(ids)), self._batch_size):
-            for r in self._read(query, tenant=tenant, ids=list(chunk)):
-                out[r["id"]] = rtype.from_props(r["props"])
-        return out
+            for props in self._collected(query, tenant=tenant, ids=list(chunk)):
+                out[props["id"]] = rtype.from_props(props)
+        return dict(sorted(out.items()))
+
+    def _collected(self, query: str, **params: Any) -> list[Any]:
+        """The `rows` list of a query that returns one record with everything collected into it."""
+        records = self._read(query, **params)
+        return list(records[0]["rows"]) if records else []
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        tx: Transaction | None = getattr(self._local, "tx", None)
+        if tx is not None:  # inside snapshot(): the open read transaction carries the timeout
+            with _translated("reading"):
+                result = tx.run(query, params)
+                return _plain(result.keys(), result)
         with _translated("reading"):
-            records, _, _ = self._driver.execute_query(
+            records, _, keys = self._driver.execute_query(
                 Query(query, timeout=self._timeout),
                 params,
                 routing_=RoutingControl.READ,
                 database_=self._database,
             )
-        return [r.data() for r in records]
+        return _plain(keys, records)
 
     def _write(self, query: str, **params: Any) -> None:
         with _translated("writing"):
@@ -369,6 +437,12 @@ class Neo4jStore:
             if isinstance(cause, ClientError) and "AlreadyExists" in (cause.code or ""):
                 return
             raise
+
+
+def _plain(keys: Sequence[str], records: Iterable[Record_]) -> list[dict[str, Any]]:
+    """Records as dicts without `Record.data()`, which re-walks every nested value to convert graph
+    types; our queries return only maps, lists and scalars, so that walk is pure overhead."""
+    return [dict(zip(keys, record, strict=True)) for record in records]
 
 
 def _rel_row(record: Record, specs: tuple[FkRel, ...]) -> dict[str, Any]:

@@ -18,13 +18,14 @@ How it runs:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import networkx as nx
 
 from app.errors import NotFoundError
+from app.perf import gc_paused
 from app.store.base import GraphStore, SourcingKey
 from app.trace.models import (
     Cycle,
@@ -92,26 +93,45 @@ class _Cache:
     bom: dict[str, list[BomLine]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     _seen_items: set[str] = field(default_factory=set)
-    _seen_facilities: set[str] = field(default_factory=set)
     _seen_companies: set[str] = field(default_factory=set)
     _seen_documents: set[str] = field(default_factory=set)
 
+    _seen_boms: set[str] = field(default_factory=set)
+
     def load_items(self, ids: Iterable[str]) -> None:
+        """Item records, for names in the document (asked once, at the end of the walk)."""
         todo = sorted(set(ids) - self._seen_items)
         if todo:
             self._seen_items.update(todo)
             self.items.update(self.store.get_items(self.tenant, todo))
+
+    def load_boms(self, ids: Iterable[str]) -> None:
+        todo = sorted(set(ids) - self._seen_boms)
+        if todo:
+            self._seen_boms.update(todo)
             self.bom.update(self.store.get_bom(self.tenant, todo))
 
-    def load_facilities(self, ids: Iterable[str]) -> None:
-        todo = sorted(set(ids) - self._seen_facilities)
-        if not todo:
-            return
-        self._seen_facilities.update(todo)
-        found = self.store.get_facilities(self.tenant, todo)
-        self.facilities.update(found)
-        # Operators, then their owners up the chain, one batch per level of ownership.
-        wanted = {f.company_id for f in found.values()}
+    def supply(self, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
+        """The sourcing rows for `keys`, keeping the supplier facilities and operators that come along."""
+        rows = self.store.get_supply(self.tenant, sorted(keys))
+        out: dict[SourcingKey, list[Sourcing]] = {}
+        parents: set[str] = set()
+        for key, group in rows.items():
+            out[key] = [row.sourcing for row in group]
+            for row in group:
+                if row.facility is not None:
+                    self.facilities[row.facility.facility_id] = row.facility
+                if row.operator is not None:
+                    self.companies[row.operator.company_id] = row.operator
+                    self._seen_companies.add(row.operator.company_id)
+                    if row.operator.parent_company_id:
+                        parents.add(row.operator.parent_company_id)
+        self.load_owners(parents)
+        return out
+
+    def load_owners(self, ids: Iterable[str]) -> None:
+        """Owners up the ownership chains, one batch per level of ownership."""
+        wanted = set(ids)
         while True:
             todo_companies = sorted(wanted - self._seen_companies)
             if not todo_companies:
@@ -157,7 +177,7 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
     walk = _Walk(root=root)
     walk.roles[root] = Role.PRODUCT
     walk.tiers[root] = 0
-    tier1 = store.get_sourcing(tenant, [("", root.item_id)]).get(("", root.item_id), [])
+    tier1 = cache.supply([("", root.item_id)]).get(("", root.item_id), [])
     if not tier1:
         walk.gaps.append(_RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING))
     frontier: set[State] = set()
@@ -170,16 +190,16 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
     tier = 1
     while frontier:
         states = sorted(frontier)
-        cache.load_facilities(s.facility_id for s in states)
-        cache.load_items(s.item_id for s in states)
+        cache.load_boms(s.item_id for s in states)
         # One round trip for both questions a state may ask: "do you buy this item yourself?" (resale)
-        # and "who supplies the components?" (manufacture).
+        # and "who supplies the components?" (manufacture); the suppliers' facilities and operators
+        # come with the answer, ready for the next tier.
         keys: set[SourcingKey] = set()
         for s in states:
             keys.add((s.facility_id, s.item_id))
             for line in cache.bom.get(s.item_id, []):
                 keys.add((s.facility_id, line.component_item_id))
-        rows = store.get_sourcing(tenant, sorted(keys))
+        rows = cache.supply(keys)
         following: set[State] = set()
         for s in states:
             facility = cache.facilities.get(s.facility_id)
@@ -398,13 +418,17 @@ def _gap_explanation(gap: _RawGap, cache: _Cache) -> str:
 _SEVERITY_RANK = {Severity.PRESUMPTION: 0, Severity.REVIEW: 1}
 
 
+def _facilities(count: int) -> str:
+    return f"{count} upstream facilit{'ies' if count > 1 else 'y'}"
+
+
 def _verdict(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats) -> tuple[Verdict, str]:
     hard = [f for f in findings if f.severity is Severity.PRESUMPTION]
     if hard:
         first = hard[0]
         return (
             Verdict.PRESUMPTION_APPLIES,
-            f"{len(hard)} upstream facilit{'ies' if len(hard) > 1 else 'y'} trigger the UFLPA presumption; "
+            f"{_facilities(len(hard))} trigger{'' if len(hard) > 1 else 's'} the UFLPA presumption; "
             f"first: {first.facility_name or first.facility_id} at tier {len(first.path)}: "
             f"{first.signals[0].explanation}",
         )
@@ -412,7 +436,7 @@ def _verdict(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats
         first = findings[0]
         return (
             Verdict.NEEDS_REVIEW,
-            f"{len(findings)} upstream facilit{'ies' if len(findings) > 1 else 'y'} need review; first: "
+            f"{_facilities(len(findings))} need{'' if len(findings) > 1 else 's'} review; first: "
             f"{first.facility_name or first.facility_id}: {first.signals[0].explanation}",
         )
     if gaps:
@@ -429,9 +453,17 @@ def _verdict(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats
 
 
 def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequence[RiskRule]) -> TraceResult:
-    """Walk a product's upstream tiers and judge it; raises `NotFoundError` for an unknown product."""
+    """Walk a product's upstream tiers and judge it; raises `NotFoundError` for an unknown product.
+
+    All reads happen in one store snapshot, so a load committing meanwhile cannot mix into the trace.
+    """
+    with store.snapshot(), gc_paused():
+        return _trace(store, tenant, product_id, rules)
+
+
+def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[RiskRule]) -> TraceResult:
     cache = _Cache(store, tenant)
-    info = store.tenant_info(tenant)
+    data_version = store.data_version(tenant)
     cache.load_items([product_id])
     product = cache.items.get(product_id)
     if product is None:
@@ -443,8 +475,7 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
     if back:  # without a cycle-closing link there is no loop to look for
         _loop_gaps(walk)
     parent = _shortest_paths(walk, back)
-    cache.load_items({g.item_id for g in walk.gaps})
-    cache.load_documents(d for links in walk.links.values() for lk in links for d in lk.sourcing.document_ids)
+    cache.load_items({s.item_id for s in walk.tiers} | {g.item_id for g in walk.gaps})
     builder = _Builder(cache, walk, parent)
 
     # Risk: every facility once, through every rule.
@@ -452,7 +483,7 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
     by_facility: dict[str, list[State]] = defaultdict(list)
     for s in states:
         by_facility[s.facility_id].append(s)
-    findings: list[Finding] = []
+    flagged: list[tuple[Facility, Company | None, list[Signal], list[State], State]] = []
     risk_at: dict[str, Severity] = {}
     for facility_id, at in by_facility.items():
         fac = cache.facilities.get(facility_id)
@@ -464,21 +495,25 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
         if not signals:
             continue
         signals.sort(key=lambda sig: (_SEVERITY_RANK[sig.severity], sig.rule, sig.field))
-        severity = signals[0].severity
-        risk_at[facility_id] = severity
-        nearest = min(at, key=lambda s: (builder.depth(s), s))
-        findings.append(
-            Finding(
-                facility_id=facility_id,
-                facility_name=fac.name,
-                company_id=fac.company_id,
-                company_name=operator.name if operator else None,
-                severity=severity,
-                items=sorted({s.item_id for s in at}),
-                signals=signals,
-                path=builder.path(nearest),
-            )
+        risk_at[facility_id] = signals[0].severity
+        flagged.append((fac, operator, signals, at, min(at, key=lambda s: (builder.depth(s), s))))
+
+    # Documents are fetched for the hops that evidence paths show, not for the whole upstream.
+    shown = [nearest for *_, nearest in flagged] + [g.state for g in walk.gaps]
+    cache.load_documents(d for s in shown for lk in builder.chain(s) for d in lk.sourcing.document_ids)
+    findings = [
+        Finding(
+            facility_id=fac.facility_id,
+            facility_name=fac.name,
+            company_id=fac.company_id,
+            company_name=operator.name if operator else None,
+            severity=signals[0].severity,
+            items=sorted({s.item_id for s in at}),
+            signals=signals,
+            path=builder.path(nearest),
         )
+        for fac, operator, signals, at, nearest in flagged
+    ]
     findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
 
     gaps = sorted(
@@ -536,7 +571,7 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
         product_name=product.name,
         verdict=verdict,
         summary=summary,
-        data_version=info.data_version,
+        data_version=data_version,
         reference_versions=references,
         rules=[rule.name for rule in rules],
         findings=findings,

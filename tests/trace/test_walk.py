@@ -239,8 +239,9 @@ def test_lattice_with_a_million_paths_costs_its_states_not_its_paths() -> None:
     assert result.verdict is Verdict.NO_RISK_FOUND
     assert result.stats.states == 2 * layers + 1
     assert result.stats.max_tier == layers + 1
-    # one sourcing query per tier (plus tier 1), not per path
-    assert calls.counts["get_sourcing"] <= layers + 3
+    # one supply question per tier (plus tier 1), not per path, and every read inside one snapshot
+    assert calls.counts["get_supply"] == layers + 2
+    assert calls.counts["snapshot"] == 1
 
 
 class CountingStore:
