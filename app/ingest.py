@@ -57,9 +57,13 @@ class LoadReport(BaseModel):
 
 def _diff(
     records: Sequence[R],
+    exists: Callable[[Collection[str]], set[str]],
     fetch: Callable[[Collection[str]], dict[str, R]],
 ) -> tuple[list[R], int, int]:
-    existing = fetch([r.key for r in records]) if records else {}
+    # Ask which keys exist first (IDs only, cheap), then fetch whole records only for those: a first
+    # load of a big bundle then fetches nothing, a reload fetches what it must compare.
+    present = exists([r.key for r in records]) if records else set()
+    existing = fetch(sorted(present)) if present else {}
     changed: list[R] = []
     created = 0
     for record in records:
@@ -95,7 +99,7 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
     if parsed.problems or parsed.bundle is None:
         raise BundleInvalidError(parsed.problems)
     bundle = parsed.bundle
-    info = store.tenant_info(tenant)
+    previous = store.data_version(tenant)
 
     def bom_fetch(keys: Collection[str]) -> dict[str, BomLine]:
         parents = sorted({k.split(">", 1)[0] for k in keys})
@@ -107,7 +111,9 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
     def diff(
         kind: RecordKind, records: Sequence[R], fetch: Callable[[Collection[str]], dict[str, R]]
     ) -> list[R]:
-        changed, created, updated = _diff(records, fetch)
+        changed, created, updated = _diff(
+            records, lambda keys: store.existing_keys(tenant, kind, keys), fetch
+        )
         counts[kind] = (len(records), created, updated)
         return changed
 
@@ -133,7 +139,6 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
         for kind, (total, created, updated) in counts.items()
         if f"{kind.value}.csv" in parsed.rows_per_file
     }
-    previous = info.data_version
     version = previous
     if not changes.is_empty():
         version = next_data_version(previous, changes)
