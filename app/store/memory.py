@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -260,8 +260,7 @@ class MemoryStore:
                 ids = self._into.get((tenant, buyer, item))
                 if ids:
                     out[(buyer, item)] = [
-                        Sourcing.from_props(self._graph.nodes[_key(Label.SOURCING, tenant, i)]["props"])
-                        for i in sorted(ids)
+                        self._record(_key(Label.SOURCING, tenant, i), Sourcing) for i in sorted(ids)
                     ]
             return out
 
@@ -389,6 +388,8 @@ class MemoryStore:
 
     # -- derived indexes -----------------------------------------------------------------------------
     def _rebuild_indexes(self) -> None:
+        #: node key -> (the property dict it was built from, the record); see `_record`
+        self._built: dict[NodeKey, tuple[dict[str, Any], Record]] = {}
         self._ids: dict[tuple[str, Label], set[str]] = {}
         self._sorted: dict[tuple[str, Label], list[str]] = {}
         self._into: dict[tuple[str, str, str], set[str]] = {}
@@ -438,10 +439,24 @@ class MemoryStore:
             nodes = self._graph.nodes
             out: dict[str, R] = {}
             for node_id in sorted(set(ids)):
-                data = nodes.get(_key(label, tenant, node_id))
-                if data is not None:
-                    out[node_id] = rtype.from_props(data["props"])
+                key = _key(label, tenant, node_id)
+                if key in nodes:
+                    out[node_id] = self._record(key, rtype)
             return out
+
+    def _record(self, key: NodeKey, rtype: type[R]) -> R:
+        """The node as a record, built once per version of its properties.
+
+        Records are immutable and a write replaces a node's property dict (an undo restores the old
+        one), so a cached record is current exactly while it was built from the very same dict.
+        """
+        props = self._graph.nodes[key]["props"]
+        hit = self._built.get(key)
+        if hit is not None and hit[0] is props:
+            return cast(R, hit[1])
+        record = rtype.from_props(props)
+        self._built[key] = (props, record)
+        return record
 
     def _schema_version_locked(self) -> int:
         node = self._graph.nodes.get(SCHEMA_KEY)
