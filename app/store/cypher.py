@@ -146,7 +146,12 @@ UNWIND $keys AS k
 MATCH (s:{Label.SOURCING} {{tenant: $tenant, buyer_key: k[0], item_id: k[1]}})
 OPTIONAL MATCH (s)-[:{Rel.SUPPLIED_BY}]->(f:{Label.FACILITY})
 OPTIONAL MATCH (f)<-[:{Rel.OPERATES}]-(c:{Label.COMPANY})
-RETURN collect([k[0], k[1], properties(s), properties(f), properties(c)]) AS rows
+OPTIONAL MATCH (s)-[:{Rel.OF_ITEM}]->(i:{Label.ITEM})
+CALL (i) {{
+  OPTIONAL MATCH (i)-[r:{Rel.HAS_COMPONENT}]->(x:{Label.ITEM})
+  RETURN collect([x.id, properties(r)]) AS bom
+}}
+RETURN collect([k[0], k[1], properties(s), properties(f), properties(c), properties(i), bom]) AS rows
 """
 
 GET_SOURCING = f"""

@@ -239,12 +239,17 @@ class MemoryStore:
                 tenant, {s.supplier_facility_id for group in rows.values() for s in group}
             )
             operators = self.get_companies(tenant, {f.company_id for f in facilities.values()})
+            item_ids = {s.item_id for group in rows.values() for s in group}
+            items = self.get_items(tenant, item_ids)
+            boms = self.get_bom(tenant, item_ids)
             return {
                 key: [
                     Supply(
                         s,
                         fac := facilities.get(s.supplier_facility_id),
                         operators.get(fac.company_id) if fac else None,
+                        items.get(s.item_id),
+                        tuple(boms.get(s.item_id, ())),
                     )
                     for s in group
                 ]

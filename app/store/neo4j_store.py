@@ -313,8 +313,9 @@ class Neo4jStore:
         wanted = [[b, i] for b, i in sorted(set(keys))]
         facilities: dict[str, Facility] = {}
         companies: dict[str, Company] = {}
+        items: dict[str, tuple[Item, tuple[BomLine, ...]]] = {}
         for chunk in _chunks(wanted, self._batch_size):
-            for buyer, item, sprops, fprops, cprops in self._collected(
+            for buyer, item_id, sprops, fprops, cprops, iprops, bom in self._collected(
                 cypher.GET_SUPPLY, tenant=tenant, keys=list(chunk)
             ):
                 fac = None
@@ -327,7 +328,19 @@ class Neo4jStore:
                     operator = companies.get(cprops["id"]) or companies.setdefault(
                         cprops["id"], Company.from_props(cprops)
                     )
-                out.setdefault((buyer, item), []).append(Supply(Sourcing.from_props(sprops), fac, operator))
+                item: Item | None = None
+                lines: tuple[BomLine, ...] = ()
+                if iprops is not None:
+                    if iprops["id"] not in items:
+                        parts = sorted((c, p) for c, p in bom if c is not None)
+                        items[iprops["id"]] = (
+                            Item.from_props(iprops),
+                            tuple(bom_line(iprops["id"], c, p) for c, p in parts),
+                        )
+                    item, lines = items[iprops["id"]]
+                out.setdefault((buyer, item_id), []).append(
+                    Supply(Sourcing.from_props(sprops), fac, operator, item, lines)
+                )
         for rows in out.values():
             rows.sort(key=lambda row: row.sourcing.sourcing_id)
         return dict(sorted(out.items()))

@@ -126,6 +126,11 @@ class _Cache:
                     self._seen_companies.add(row.operator.company_id)
                     if row.operator.parent_company_id:
                         parents.add(row.operator.parent_company_id)
+                if row.item is not None and row.item.item_id not in self._seen_items:
+                    self.items[row.item.item_id] = row.item
+                    self._seen_items.add(row.item.item_id)
+                    self.bom[row.item.item_id] = list(row.bom)
+                    self._seen_boms.add(row.item.item_id)
         self.load_owners(parents)
         return out
 
