@@ -51,14 +51,26 @@ class TraceService:
         self._rules_key: str | None = None
         self._cache: OrderedDict[tuple[str, str, str, str], TraceResult] = OrderedDict()
         self._cache_size = cache_size
+        self._started = False
+        self._start_lock = threading.Lock()
 
     def start(self) -> None:
-        """Apply the schema and the bundled reference data; idempotent."""
-        self.store.ensure_schema()
-        ensure_reference_data(self.store)
+        """Apply the schema and the bundled reference data; idempotent, and cheap once it succeeded.
+
+        Called at start-up and again before each operation, so a service started while its store was
+        down gets ready by itself once the store answers (until then operations raise 503s).
+        """
+        if self._started:
+            return
+        with self._start_lock:
+            if not self._started:
+                self.store.ensure_schema()
+                ensure_reference_data(self.store)
+                self._started = True
 
     def rules(self) -> tuple[list[RiskRule], str]:
         """Risk rules bound to the current list version (rebuilt only when the version changes)."""
+        self.start()
         current = self.store.current_list_version(UFLPA)
         key = current.version_id if current else ""
         with self._lock:
@@ -68,6 +80,7 @@ class TraceService:
             return self._rules, key
 
     def load(self, tenant: str, source: Path | bytes, name: str | None = None) -> LoadReport:
+        self.start()
         return load_bundle(self.store, tenant, source, name)
 
     def trace(self, tenant: str, product_id: str) -> TraceResult:

@@ -6,6 +6,7 @@ Until API keys arrive (issue 5) the tenant comes from the `X-Tenant-ID` header, 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,12 +19,14 @@ from app import __version__
 from app.api import problems
 from app.api.problems import ProblemDocument
 from app.config import Settings
-from app.errors import BadRequestError, UploadTooLargeError
+from app.errors import BadRequestError, StoreUnavailableError, UploadTooLargeError
 from app.ingest import LoadReport
 from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
-from app.store.factory import open_store
+from app.store.factory import build_store
 from app.trace.models import TraceResult, Verdict
+
+log = logging.getLogger("tracegraph.api")
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ProblemDocument, "content": {"application/problem+json": {}}, "description": text}
@@ -71,8 +74,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        service = TraceService(store if store is not None else open_store(settings))
-        service.start()
+        service = TraceService(store if store is not None else build_store(settings))
+        try:
+            service.start()
+        except StoreUnavailableError as e:
+            log.warning("graph store unavailable at start-up (%s); will retry on each request", e.detail)
         app.state.service = service
         try:
             yield

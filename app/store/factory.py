@@ -6,21 +6,24 @@ from app.config import Settings, StoreBackend
 from app.store.base import GraphStore
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """The configured backend with its schema ensured, so no caller can forget the migration step.
+def build_store(settings: Settings) -> GraphStore:
+    """The configured backend, not yet contacted: the service starts even while Neo4j is down.
 
     The Neo4j module is imported only when chosen, so the embedded store works without a reachable
     server (or even a configured password).
     """
-    store: GraphStore
     if settings.store is StoreBackend.NEO4J:
         from app.store.neo4j_store import Neo4jStore
 
-        store = Neo4jStore(settings)
-    else:
-        from app.store.memory import MemoryStore
+        return Neo4jStore(settings)
+    from app.store.memory import MemoryStore
 
-        store = MemoryStore(settings.memory_path)
+    return MemoryStore(settings.memory_path)
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The configured backend with its schema ensured, so no caller can forget the migration step."""
+    store = build_store(settings)
     try:
         store.ensure_schema()
     except BaseException:

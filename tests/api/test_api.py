@@ -163,3 +163,32 @@ def test_openapi_describes_every_field(client: TestClient) -> None:
     assert schemas["Signal"]["properties"]["rule"]["examples"] == ["xuar_location"]
     responses = spec["paths"]["/v1/products/{product_id}/trace"]["get"]["responses"]
     assert "404" in responses and "application/problem+json" in responses["404"]["content"]
+
+
+def test_store_down_means_503_with_retry_after_and_the_service_still_starts() -> None:
+    from pydantic import SecretStr
+
+    from app.config import StoreBackend
+    from app.store.neo4j_store import Neo4jStore
+
+    # Nothing listens on this port: the service must start anyway and say so per request.
+    dead = Settings(
+        store=StoreBackend.NEO4J,
+        neo4j_uri="bolt://127.0.0.1:9",
+        neo4j_password=SecretStr("x"),
+        store_timeout_s=2,
+    )
+    store = Neo4jStore(dead)
+    try:
+        with TestClient(create_app(dead, store=store)) as down:
+            assert down.get("/healthz").status_code == 200
+            for response in (
+                down.get("/readyz"),
+                down.get("/v1/products/P1/trace"),
+                down.post("/v1/bundles", files={"file": ("b.zip", zipped(FILES), "application/zip")}),
+            ):
+                assert response.status_code == 503, response.text
+                assert response.headers["content-type"] == "application/problem+json"
+                assert int(response.headers["retry-after"]) > 0
+    finally:
+        store.close()
