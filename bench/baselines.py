@@ -43,6 +43,7 @@ class Unbatched:
         self.get_documents = _one_by_one(inner.get_documents)
         self.get_bom = _one_by_one(inner.get_bom)
         self.get_sourcing = _one_by_one(inner.get_sourcing)
+        self.get_supply = _one_by_one(inner.get_supply)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
