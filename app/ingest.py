@@ -108,12 +108,15 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
 
     counts: dict[RecordKind, tuple[int, int, int]] = {}
 
+    def exists(kind: RecordKind) -> Callable[[Collection[str]], set[str]]:
+        if not previous:  # the tenant has never loaded anything: no record can exist yet
+            return lambda keys: set()
+        return lambda keys: store.existing_keys(tenant, kind, keys)
+
     def diff(
         kind: RecordKind, records: Sequence[R], fetch: Callable[[Collection[str]], dict[str, R]]
     ) -> list[R]:
-        changed, created, updated = _diff(
-            records, lambda keys: store.existing_keys(tenant, kind, keys), fetch
-        )
+        changed, created, updated = _diff(records, exists(kind), fetch)
         counts[kind] = (len(records), created, updated)
         return changed
 
