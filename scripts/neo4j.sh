@@ -55,6 +55,8 @@ PAGECACHE="${TRACEGRAPH_NEO4J_PAGECACHE:-2g}"
 TX_MEMORY="${TRACEGRAPH_NEO4J_TX_MEMORY:-2g}"
 TX_TOTAL="${TRACEGRAPH_NEO4J_TX_TOTAL:-3g}"
 TX_TIMEOUT="${TRACEGRAPH_NEO4J_TX_TIMEOUT:-120s}"
+TX_STATE="${TRACEGRAPH_NEO4J_TX_STATE:-ON_HEAP}"
+TX_OFF_HEAP="${TRACEGRAPH_NEO4J_TX_OFF_HEAP:-2g}"
 START_TIMEOUT="${TRACEGRAPH_NEO4J_START_TIMEOUT:-120}"
 STOP_TIMEOUT=60
 PYTHON="${PYTHON:-python3}"
@@ -85,6 +87,8 @@ JVM_FLAGS=(
   -Dlog4j2.disable.jmx=true
   -Dlog4j.layout.jsonTemplate.maxStringLength=32768
 )
+# shellcheck disable=SC2206
+JVM_FLAGS+=(${TRACEGRAPH_NEO4J_GC_FLAGS:-})
 
 log() { echo "neo4j.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -247,6 +251,8 @@ write_conf() {
     echo "db.memory.transaction.total.max=$TX_TOTAL"
     echo "db.memory.transaction.max=$TX_MEMORY"
     echo "db.transaction.timeout=$TX_TIMEOUT"
+    echo "db.tx_state.memory_allocation=$TX_STATE"
+    echo "server.memory.off_heap.transaction_max_size=$TX_OFF_HEAP"
     echo "db.tx_log.rotation.retention_policy=2 files"
     local f; for f in "${JVM_FLAGS[@]}"; do echo "server.jvm.additional=$f"; done
   } >"$CONF_FILE.tmp"

@@ -51,59 +51,137 @@ STAMP_SCHEMA_VERSION = f"MERGE (s:{Label.SCHEMA} {{id: 'schema'}}) SET s.version
 PING = "RETURN 1 AS ok"
 
 # -- tenant data: writes -----------------------------------------------------------------------------
+#
+# A bundle is written label by label, each node together with the relationships its foreign keys
+# derive (see `Neo4jStore._apply_bundle`). Relationship targets are passed as element IDs that earlier
+# statements of the same transaction returned (or that `find_nodes` looked up), because matching a node
+# by element ID reads its record directly where a (tenant, id) match costs a locking index seek; IDs
+# are never kept beyond the transaction that obtained them. Row shape of a node statement:
+# `{props: {..}, <REL>: [element IDs], <REL>_props: {..}}`, one `<REL>` per relationship type the
+# statement derives; an absent list unwinds to nothing, and `_props` is sent only for types with
+# properties. Node statements that `return_nodes` answer one row of two lists, the keys written and
+# their nodes' element IDs, aligned because both collect the same stream of rows.
+
+#: result columns of a node statement that returns its nodes
+WRITTEN_KEYS = "keys"
+WRITTEN_NODES = "nodes"
+
+_RETURN_NODES = f"RETURN collect(row.props.id) AS {WRITTEN_KEYS}, collect(elementId(n)) AS {WRITTEN_NODES}"
+# Every write statement returns a row, even when nobody reads it: Neo4j acknowledges a statement without
+# results only once it has run to completion, which would keep the client from sending the next batch
+# while the server works on this one (measured: the server idled ~10% of a bundle write).
+_RETURN_COUNT = "RETURN count(*) AS written"
 
 
-def upsert_nodes(label: Label) -> str:
-    """Replace each node's whole property map (each row is that map, `tenant` and `id` included), so a
-    property absent from the new record disappears."""
-    return f"UNWIND $rows AS row MERGE (n:{Label(label)} {{tenant: $tenant, id: row.id}}) SET n = row"
+def _target(spec: FkRel) -> str:
+    return f"UNWIND row.{Rel(spec.rel)} AS target MATCH (m:{Label(spec.target)}) WHERE elementId(m) = target"
 
 
-def rederive_relationships(label: Label, specs: tuple[FkRel, ...]) -> str:
-    """Drop the FK-derived relationships of each node and create them anew from its current FKs.
+def _relate(spec: FkRel, verb: str) -> str:
+    rel = Rel(spec.rel)
+    arrow = f"(m)-[r:{rel}]->(n)" if spec.incoming else f"(n)-[r:{rel}]->(m)"
+    props = f" SET r = row.{rel}_props" if spec.props else ""
+    return f"CALL (n, row) {{ {_target(spec)} {verb} {arrow}{props} }}"
 
-    The old relationships of these types are all deleted first, so the new ones can be CREATEd rather
-    than MERGEd (no existence check and lock per relationship). That relies on each node appearing once
-    per bundle (`bundle_records` keeps the last record per key), on target lists without duplicates,
-    and on `LOCK_TENANT`, which keeps two bundles from re-deriving the same node at once.
-    One statement per label handles all of its foreign keys, so a batch matches its nodes once.
-    Row shape: `{id, <REL>: [target ids], <REL>_props: {..}}` per relationship type; an absent list
-    unwinds to nothing and `_props` is sent only for types with properties. Targets not (yet) in the
-    graph are skipped: the FK property remains the source of truth.
+
+def _rederive(specs: tuple[FkRel, ...]) -> list[str]:
+    """Bring a node's FK relationships in line with `row`: drop those whose target is no longer listed,
+    MERGE the listed ones. An unchanged relationship is neither deleted nor re-created, so re-writing an
+    unchanged record writes nothing, and a changed one re-points only what changed."""
+    parts = []
+    for incoming in (True, False):
+        group = [s for s in specs if s.incoming is incoming]
+        if group:
+            names = "|".join(str(Rel(s.rel)) for s in group)
+            pattern = f"(n)<-[old:{names}]-(m)" if incoming else f"(n)-[old:{names}]->(m)"
+            parts.append(
+                f"CALL (n, row) {{ MATCH {pattern} "
+                "WHERE NOT elementId(m) IN coalesce(row[type(old)], []) DELETE old }"
+            )
+    return parts + [_relate(s, "MERGE") for s in specs]
+
+
+def create_nodes(label: Label, specs: tuple[FkRel, ...], *, return_nodes: bool) -> str:
+    """CREATE new nodes with their FK relationships, for a label the tenant has no node of yet.
+
+    Only valid when no node of these keys can exist: the caller checks that the tenant has no node of
+    the label inside the transaction, after `LOCK_TENANT`; should another writer slip in anyway, the
+    uniqueness constraint fails the statement and the whole bundle rolls back. CREATE skips MERGE's
+    locking lookup, and new nodes have no relationships to drop or to match against.
     """
-    lab = Label(label)
-    parts = [f"UNWIND $rows AS row MATCH (n:{lab} {{tenant: $tenant, id: row.id}})"]
-    incoming = [s for s in specs if s.incoming]
-    outgoing = [s for s in specs if not s.incoming]
-    if incoming:
-        names = "|".join(str(Rel(s.rel)) for s in incoming)
-        parts.append(f"CALL (n) {{ MATCH (n)<-[old:{names}]-() DELETE old }}")
-    if outgoing:
-        names = "|".join(str(Rel(s.rel)) for s in outgoing)
-        parts.append(f"CALL (n) {{ MATCH (n)-[old:{names}]->() DELETE old }}")
-    for s in specs:
-        rel, target = Rel(s.rel), Label(s.target)
-        arrow = f"(m)-[r:{rel}]->(n)" if s.incoming else f"(n)-[r:{rel}]->(m)"
-        parts.append(
-            f"CALL (n, row) {{ UNWIND row.{rel} AS target_id "
-            f"MATCH (m:{target} {{tenant: $tenant, id: target_id}}) "
-            f"CREATE {arrow}{f' SET r = row.{rel}_props' if s.props else ''} }}"
-        )
+    parts = ["UNWIND $rows AS row", f"CREATE (n:{Label(label)})", "SET n = row.props"]
+    if specs:
+        parts += ["WITH n, row", *(_relate(s, "CREATE") for s in specs)]
+    parts.append(_RETURN_NODES if return_nodes else _RETURN_COUNT)
     return "\n".join(parts)
 
 
-UPSERT_BOM = f"""
+def upsert_nodes(label: Label, specs: tuple[FkRel, ...], *, return_nodes: bool) -> str:
+    """MERGE nodes by key, replace each whole property map (each row's `props` is that map, `tenant`
+    and `id` included, so a property absent from the new record disappears) and re-derive their FK
+    relationships (`_rederive`)."""
+    parts = [
+        "UNWIND $rows AS row",
+        f"MERGE (n:{Label(label)} {{tenant: $tenant, id: row.props.id}})",
+        "SET n = row.props",
+    ]
+    if specs:
+        parts += ["WITH n, row", *_rederive(specs)]
+    parts.append(_RETURN_NODES if return_nodes else _RETURN_COUNT)
+    return "\n".join(parts)
+
+
+def rederive_relationships(label: Label, specs: tuple[FkRel, ...]) -> str:
+    """Re-derive FK relationships of nodes written earlier in the transaction, addressed by element ID
+    (`{node: element ID, <REL>: [..]}` rows): for foreign keys between nodes of one label (a company's
+    parent), whose target may be written after the node that names it."""
+    lab = Label(label)
+    return "\n".join(
+        [
+            "UNWIND $rows AS row",
+            f"MATCH (n:{lab}) WHERE elementId(n) = row.node",
+            *_rederive(specs),
+            _RETURN_COUNT,
+        ]
+    )
+
+
+def find_nodes(label: Label) -> str:
+    """Element IDs of the tenant's nodes with the given keys (absent keys are left out)."""
+    return (
+        f"UNWIND $ids AS node_id MATCH (n:{Label(label)} {{tenant: $tenant, id: node_id}}) "
+        f"RETURN collect(node_id) AS {WRITTEN_KEYS}, collect(elementId(n)) AS {WRITTEN_NODES}"
+    )
+
+
+def _bom(verb: str) -> str:
+    return f"""
 UNWIND $rows AS row
-MATCH (p:{Label.ITEM} {{tenant: $tenant, id: row.parent}})
-MATCH (c:{Label.ITEM} {{tenant: $tenant, id: row.component}})
-MERGE (p)-[r:{Rel.HAS_COMPONENT}]->(c)
+MATCH (p:{Label.ITEM}) WHERE elementId(p) = row.parent
+MATCH (c:{Label.ITEM}) WHERE elementId(c) = row.component
+{verb} (p)-[r:{Rel.HAS_COMPONENT}]->(c)
 SET r = row.props
-RETURN count(r) AS written
+{_RETURN_COUNT}
 """
+
+
+# BOM lines by their items' element IDs (rows `{parent, component, props}`, one per pair). CREATE only
+# when the tenant had no item before this bundle, so no line between these items can exist yet.
+UPSERT_BOM = _bom("MERGE")
+CREATE_BOM = _bom("CREATE")
 
 # Run first in a bundle's transaction: writing the tenant node takes its write lock until commit, so bundles
 # for one tenant are applied one after the other (other tenants are not held up).
 LOCK_TENANT = f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version"
+
+
+def populated_labels(labels: tuple[Label, ...]) -> str:
+    """One row, a boolean per label (column named by the label): does the tenant have any such node?"""
+    return "RETURN " + ", ".join(
+        f"EXISTS {{ MATCH (n:{Label(lab)}) WHERE n.tenant = $tenant AND n.id IS NOT NULL }} AS {Label(lab)}"
+        for lab in labels
+    )
+
 
 # -- tenant data: reads ------------------------------------------------------------------------------
 
