@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--deep-states", type=int, default=1000)
-    parser.add_argument("--stores", default="memory,neo4j", help="comma-separated: memory, neo4j")
+    parser.add_argument("--stores", default="neo4j,memory", help="comma-separated: neo4j, memory")
     parser.add_argument("--traces", type=int, default=200, help="sampled products to trace")
     parser.add_argument("--baseline-traces", type=int, default=50)
     parser.add_argument("--deep-repeats", type=int, default=30)
