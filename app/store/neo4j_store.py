@@ -513,9 +513,13 @@ def _gc_frozen() -> Iterator[None]:
     collections that would rescan all of them: about a second of client CPU, during which the server
     waits for its next batch. Freezing only exempts those objects from scanning until the write ends;
     reference counting frees as before, and any cyclic garbage among them is found by the next
-    collection after `unfreeze`. Harmless if threads interleave: each call only moves objects between
-    generations.
+    collection after `unfreeze`. Skipped when something is frozen already (an application may freeze its
+    start-up objects on purpose, and we must not thaw them; a concurrent write has it covered). Harmless
+    if threads interleave: each call only moves objects between generations.
     """
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -3,6 +3,7 @@ served by indexes, migrations stamped."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from app.errors import ConflictError, StoreUnavailableError
 from app.store import cypher
 from app.store.base import RecordKind
 from app.store.factory import open_store
+from app.store.graph_model import FK_RELS, NODE_KINDS
 from app.store.memory import MemoryStore
-from app.store.neo4j_store import Neo4jStore
+from app.store.neo4j_store import WRITE_ORDER, Neo4jStore, _ramped_chunks
 from graph_schema import SCHEMA_VERSION, Label, migrations
 from tests.builders import bom_line, bundle, company, facility, item, sourcing
 
@@ -151,3 +153,64 @@ def test_large_bundle_spans_many_batches(neo4j_store: Neo4jStore, tenant: str) -
     assert (counts["items"], counts["bom"], counts["sourcing"]) == (n, n - 1, n)
     keys = [f"I{i}>I{i + 1}" for i in range(0, n, 997)]
     assert neo4j_store.existing_keys(tenant, RecordKind.BOM, keys) == set(keys)
+
+
+def test_write_order_covers_every_node_label_and_puts_targets_first() -> None:
+    assert sorted(WRITE_ORDER) == sorted(label for _, label, _ in NODE_KINDS)
+    for spec in FK_RELS:  # only a key within one label waits for the second pass
+        assert WRITE_ORDER.index(spec.target) < WRITE_ORDER.index(spec.label) or spec.target is spec.label
+
+
+def test_write_batches_start_small_and_grow_to_the_batch_size() -> None:
+    sizes = [len(chunk) for chunk in _ramped_chunks(list(range(10_000)), 2_000, first=250)]
+    assert sizes[:3] == [250, 375, 562] and max(sizes) == 2_000 and sum(sizes) == 10_000
+    assert [len(chunk) for chunk in _ramped_chunks([1, 2, 3, 4, 5], 2)] == [2, 2, 1]
+
+
+@neo4j
+def test_every_write_statement_returns_a_row(neo4j_store: Neo4jStore, tenant: str) -> None:
+    """Neo4j acknowledges a statement without results only once it has finished, so the client could not
+    send the next batch while the server runs this one."""
+    statements = [cypher.UPSERT_BOM, cypher.CREATE_BOM]
+    for label in WRITE_ORDER:
+        specs = tuple(s for s in FK_RELS if s.label is label)
+        for build in (cypher.create_nodes, cypher.upsert_nodes):
+            statements += [build(label, specs, return_nodes=nodes) for nodes in (True, False)]
+        if specs:
+            statements.append(cypher.rederive_relationships(label, specs))
+    with neo4j_store._driver.session(database=neo4j_store._database) as session:
+        for statement in statements:
+            summary = session.run("EXPLAIN " + statement, tenant=tenant, rows=[]).consume()
+            assert summary.plan is not None
+            assert "EmptyResult" not in _operators(summary.plan), statement
+
+
+@neo4j
+def test_create_on_first_load_fails_safe_when_nodes_exist_after_all(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CREATE is chosen for a label the tenant has no node of; were one there anyway (a writer bypassing
+    the tenant lock), the uniqueness constraint refuses the statement and nothing is applied."""
+    neo4j_store.write_bundle(tenant, bundle(companies=[company("C1")]), "v1")
+    monkeypatch.setattr(
+        cypher, "populated_labels", lambda labels: "RETURN " + ", ".join(f"false AS {lab}" for lab in labels)
+    )
+    with pytest.raises(ConflictError):
+        neo4j_store.write_bundle(tenant, bundle(companies=[company("C2"), company("C1", name="New")]), "v2")
+    monkeypatch.undo()
+    assert neo4j_store.get_companies(tenant, ["C1", "C2"]) == {"C1": company("C1")}
+    assert neo4j_store.tenant_info(tenant).data_version == "v1"
+
+
+@neo4j
+def test_write_leaves_the_garbage_collector_as_it_found_it(neo4j_store: Neo4jStore, tenant: str) -> None:
+    assert gc.get_freeze_count() == 0
+    neo4j_store.write_bundle(tenant, bundle(companies=[company("C1")]), "v1")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # an application's own freeze is not thawed by a write
+    try:
+        frozen = gc.get_freeze_count()
+        neo4j_store.write_bundle(tenant, bundle(companies=[company("C2")]), "v2")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
