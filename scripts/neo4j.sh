@@ -16,11 +16,14 @@
 #   TRACEGRAPH_NEO4J_BOLT_PORT   Bolt port on 127.0.0.1 (default 7687)
 #   TRACEGRAPH_NEO4J_HTTP_PORT   enable the HTTP connector on 127.0.0.1:<port>
 #                                (default: HTTP disabled; nothing here needs it)
-#   TRACEGRAPH_NEO4J_HEAP        JVM heap, initial = max (default 4g)
+#   TRACEGRAPH_NEO4J_HEAP        JVM heap, initial = max (default 8g; see JVM_FLAGS)
 #   TRACEGRAPH_NEO4J_PAGECACHE   page cache (default 2g)
 #   TRACEGRAPH_NEO4J_TX_MEMORY   db.memory.transaction.max, one transaction (default 2g)
 #   TRACEGRAPH_NEO4J_TX_TOTAL    all transactions together (default 3g; as compose.yaml)
 #   TRACEGRAPH_NEO4J_TX_TIMEOUT  db.transaction.timeout (default 120s)
+#   TRACEGRAPH_NEO4J_TX_STATE    db.tx_state.memory_allocation (default ON_HEAP;
+#                                OFF_HEAP measured ~10% slower on 100k-row bundles)
+#   TRACEGRAPH_NEO4J_JVM_FLAGS   extra JVM flags, appended (e.g. -Xlog:gc:file=gc.log)
 #   TRACEGRAPH_NEO4J_START_TIMEOUT  seconds `up` waits for Bolt (default 120)
 #   TRACEGRAPH_NEO4J_DIR         cache folder (default <repo>/.neo4j)
 #   PYTHON                       python used for the Bolt check (default python3);
@@ -50,13 +53,12 @@ PASSWORD_FILE="$N4J_DIR/password"
 
 NEO4J_USER="neo4j"
 BIND_HOST="127.0.0.1"
-HEAP="${TRACEGRAPH_NEO4J_HEAP:-4g}"
+HEAP="${TRACEGRAPH_NEO4J_HEAP:-8g}"
 PAGECACHE="${TRACEGRAPH_NEO4J_PAGECACHE:-2g}"
 TX_MEMORY="${TRACEGRAPH_NEO4J_TX_MEMORY:-2g}"
 TX_TOTAL="${TRACEGRAPH_NEO4J_TX_TOTAL:-3g}"
 TX_TIMEOUT="${TRACEGRAPH_NEO4J_TX_TIMEOUT:-120s}"
 TX_STATE="${TRACEGRAPH_NEO4J_TX_STATE:-ON_HEAP}"
-TX_OFF_HEAP="${TRACEGRAPH_NEO4J_TX_OFF_HEAP:-2g}"
 START_TIMEOUT="${TRACEGRAPH_NEO4J_START_TIMEOUT:-120}"
 STOP_TIMEOUT=60
 PYTHON="${PYTHON:-python3}"
@@ -86,9 +88,16 @@ JVM_FLAGS=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   -Dlog4j2.disable.jmx=true
   -Dlog4j.layout.jsonTemplate.maxStringLength=32768
+  # A young generation of 70-80% of the heap (G1's default is 5-60%, shrunk further to meet its pause
+  # goal). A bundle write allocates gigabytes of short-lived objects while holding a few hundred MB of
+  # transaction state, which every young collection copies: fewer, larger collections copy it less
+  # often. 100k-row bundle, 2 cores, first load: 21.4k rows/s (4g heap, G1 defaults) -> 23.7k (8g, this).
+  -XX:G1NewSizePercent=70
+  -XX:G1MaxNewSizePercent=80
 )
+# Word splitting intended: the variable holds a list of flags.
 # shellcheck disable=SC2206
-JVM_FLAGS+=(${TRACEGRAPH_NEO4J_GC_FLAGS:-})
+JVM_FLAGS+=(${TRACEGRAPH_NEO4J_JVM_FLAGS:-})
 
 log() { echo "neo4j.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -252,7 +261,6 @@ write_conf() {
     echo "db.memory.transaction.max=$TX_MEMORY"
     echo "db.transaction.timeout=$TX_TIMEOUT"
     echo "db.tx_state.memory_allocation=$TX_STATE"
-    echo "server.memory.off_heap.transaction_max_size=$TX_OFF_HEAP"
     echo "db.tx_log.rotation.retention_policy=2 files"
     local f; for f in "${JVM_FLAGS[@]}"; do echo "server.jvm.additional=$f"; done
   } >"$CONF_FILE.tmp"

@@ -57,10 +57,11 @@ PING = "RETURN 1 AS ok"
 # statements of the same transaction returned (or that `find_nodes` looked up), because matching a node
 # by element ID reads its record directly where a (tenant, id) match costs a locking index seek; IDs
 # are never kept beyond the transaction that obtained them. Row shape of a node statement:
-# `{props: {..}, <REL>: [element IDs], <REL>_props: {..}}`, one `<REL>` per relationship type the
-# statement derives; an absent list unwinds to nothing, and `_props` is sent only for types with
-# properties. Node statements that `return_nodes` answer one row of two lists, the keys written and
-# their nodes' element IDs, aligned because both collect the same stream of rows.
+# `{props: {..}, <REL>: [element IDs], <REL>_props: {..}}` (an update also has `node`, the element ID of
+# the node to update), one `<REL>` per relationship type the statement derives; an absent list unwinds to
+# nothing, and `_props` is sent only for types with properties. Node statements that `return_nodes`
+# answer one row of two lists, the keys written and their nodes' element IDs, aligned because both
+# collect the same stream of rows.
 
 #: result columns of a node statement that returns its nodes
 WRITTEN_KEYS = "keys"
@@ -102,12 +103,12 @@ def _rederive(specs: tuple[FkRel, ...]) -> list[str]:
 
 
 def create_nodes(label: Label, specs: tuple[FkRel, ...], *, return_nodes: bool) -> str:
-    """CREATE new nodes with their FK relationships, for a label the tenant has no node of yet.
+    """CREATE nodes with their FK relationships, for keys the tenant has no node of.
 
-    Only valid when no node of these keys can exist: the caller checks that the tenant has no node of
-    the label inside the transaction, after `LOCK_TENANT`; should another writer slip in anyway, the
-    uniqueness constraint fails the statement and the whole bundle rolls back. CREATE skips MERGE's
-    locking lookup, and new nodes have no relationships to drop or to match against.
+    The caller establishes that inside the transaction, after `LOCK_TENANT` (so no other bundle can add
+    such a node before commit); should another writer slip in anyway, the uniqueness constraint fails the
+    statement and the whole bundle rolls back. CREATE skips MERGE's locking lookup, and a new node has no
+    relationships to drop or to match against.
     """
     parts = ["UNWIND $rows AS row", f"CREATE (n:{Label(label)})", "SET n = row.props"]
     if specs:
@@ -116,18 +117,19 @@ def create_nodes(label: Label, specs: tuple[FkRel, ...], *, return_nodes: bool) 
     return "\n".join(parts)
 
 
-def upsert_nodes(label: Label, specs: tuple[FkRel, ...], *, return_nodes: bool) -> str:
-    """MERGE nodes by key, replace each whole property map (each row's `props` is that map, `tenant`
-    and `id` included, so a property absent from the new record disappears) and re-derive their FK
-    relationships (`_rederive`)."""
+def update_nodes(label: Label, specs: tuple[FkRel, ...]) -> str:
+    """Replace the whole property map of existing nodes, found by element ID (`{node, props, ..}` rows;
+    `props` holds `tenant` and `id` too, so a property absent from the new record disappears), and
+    re-derive their FK relationships (`_rederive`). Returns how many rows found their node, which the
+    caller checks: a node deleted since it was looked up must fail the bundle, not be skipped."""
     parts = [
         "UNWIND $rows AS row",
-        f"MERGE (n:{Label(label)} {{tenant: $tenant, id: row.props.id}})",
+        f"MATCH (n:{Label(label)}) WHERE elementId(n) = row.node",
         "SET n = row.props",
     ]
     if specs:
         parts += ["WITH n, row", *_rederive(specs)]
-    parts.append(_RETURN_NODES if return_nodes else _RETURN_COUNT)
+    parts.append(_RETURN_COUNT)
     return "\n".join(parts)
 
 
@@ -166,7 +168,7 @@ SET r = row.props
 
 
 # BOM lines by their items' element IDs (rows `{parent, component, props}`, one per pair). CREATE only
-# when the tenant had no item before this bundle, so no line between these items can exist yet.
+# for lines with an item created by this bundle, so that no line between the two can exist yet.
 UPSERT_BOM = _bom("MERGE")
 CREATE_BOM = _bom("CREATE")
 

@@ -4,8 +4,9 @@ Design notes:
 - All Cypher lives in `app.store.cypher`; this module only chooses statements and passes parameters.
 - A bundle is written in ONE explicit transaction (tenant lock and data version first): label by label in
   `WRITE_ORDER`, each batched `UNWIND` statement writing nodes together with the relationships of their
-  foreign keys, targets addressed by the element IDs earlier statements returned; CREATE for a label the
-  tenant has no node of yet, else MERGE and re-derive only what changed. Any failure rolls it all back.
+  foreign keys, targets addressed by the element IDs earlier statements returned; CREATE for keys the
+  tenant has no node of, update by element ID (re-deriving only what changed) for the others. Any failure
+  rolls it all back.
 - Reads are batched `UNWIND $ids` lookups served by the (tenant, id) uniqueness constraints and the
   indexes in `graph_schema.vocab`; results are re-sorted in Python so both stores answer identically.
 - Every call carries a timeout (`Settings.store_timeout_s`; writes get more in proportion to their size),
@@ -210,16 +211,18 @@ class Neo4jStore:
         """Write the bundle inside `tx`: the tenant lock, then each label in `WRITE_ORDER` with the
         relationships of its foreign keys, the BOM lines, and last the keys between nodes of one label.
 
-        A label the tenant has no node of yet (checked after taking the lock, so no other bundle can
-        add one before commit) is written with CREATE: a first load creates everything without a lookup
-        per node and without looking for old relationships to drop. Other labels are MERGEd and their
-        relationships re-derived, touching only what changed.
+        Which records are new is settled after taking the lock, so no other bundle can change it before
+        commit: for a label the tenant has no node of yet, all of them (a first load costs no lookup at
+        all); otherwise one batched lookup of the bundle's keys, which also yields the element IDs of the
+        nodes to update. New nodes are CREATEd with their relationships, without MERGE's locking lookup and
+        with no old relationships to drop; existing ones are updated by element ID and their relationships
+        re-derived, touching only what changed.
         """
         tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).consume()
         found = tx.run(cypher.populated_labels(WRITE_ORDER), tenant=tenant).single(strict=True)
-        populated = {label: bool(found[label.value]) for label in WRITE_ORDER}
-        writer = _BundleWriter(self, tx, tenant, populated)
         records = {label: bundle_records(bundle, label) for label in WRITE_ORDER}
+        writer = _BundleWriter(self, tx, tenant)
+        writer.find_existing({label: records[label] for label in WRITE_ORDER if found[label.value]})
         written: set[Label] = set()
         deferred: list[tuple[Label, tuple[FkRel, ...]]] = []
         for label in WRITE_ORDER:
@@ -233,9 +236,11 @@ class Neo4jStore:
                 self._write_bom(writer, bundle.bom)
         for label, specs in deferred:
             writer.rederive(label, records[label], specs)
+        writer.check_updates()
 
     def _write_bom(self, writer: _BundleWriter, lines: list[BomLine]) -> None:
-        """Write BOM lines between items found by element ID; a line naming an unknown item fails all."""
+        """Write BOM lines between items found by element ID; a line naming an unknown item fails all.
+        Lines with an item this bundle created are CREATEd (no line can exist yet), the others MERGEd."""
         unique = {(b.parent_item_id, b.component_item_id): b for b in lines}  # the last wins, as upserts
         keys = {key for pair in unique for key in pair}
         items = writer.element_ids(Label.ITEM, keys)
@@ -244,12 +249,13 @@ class Neo4jStore:
             # A BOM line is a relationship and cannot outlive its items; the loader resolves references
             # first, so reaching this means a caller skipped validation. Raising rolls everything back.
             raise ConflictError(f"BOM lines name unknown item(s) {', '.join(missing)}")
-        rows = [
-            {"parent": items[parent], "component": items[component], "props": bom_props(b)}
-            for (parent, component), b in unique.items()
-        ]
-        query = cypher.UPSERT_BOM if writer.populated[Label.ITEM] else cypher.CREATE_BOM
-        writer.run_batches(query, rows)
+        created = writer.created(Label.ITEM)
+        rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        for (parent, component), b in unique.items():
+            row = {"parent": items[parent], "component": items[component], "props": bom_props(b)}
+            rows[parent in created or component in created].append(row)
+        writer.run_batches(cypher.UPSERT_BOM, rows[False])
+        writer.run_batches(cypher.CREATE_BOM, rows[True])
 
     def _run_batches(self, tx: Transaction, query: str, rows: list[dict[str, Any]], **params: Any) -> None:
         for chunk in _chunks(rows, self._batch_size):
@@ -528,35 +534,65 @@ def _gc_frozen() -> Iterator[None]:
 
 
 class _BundleWriter:
-    """The state of one bundle's write inside one transaction: which labels the tenant already had, and
-    the element IDs of nodes the transaction wrote or looked up, by label and key.
+    """The state of one bundle's write inside one transaction: the element IDs of the tenant's nodes this
+    transaction wrote or looked up, by label and key, and which of them it created.
 
-    Element IDs come back from the node statements (kept as pending results, read once later statements
-    have been sent so the pipeline never stalls on them) and are only used inside this transaction.
+    Element IDs come back from the CREATE statements (kept as pending results, read once later statements
+    have been sent, so the pipeline never stalls on them) and are only used inside this transaction.
     """
 
-    def __init__(self, store: Neo4jStore, tx: Transaction, tenant: str, populated: Mapping[Label, bool]):
+    def __init__(self, store: Neo4jStore, tx: Transaction, tenant: str) -> None:
         self._store = store
         self._tx = tx
         self._tenant = tenant
-        self.populated = populated
+        self._existing: dict[Label, dict[str, str]] = {}
+        self._created: dict[Label, set[str]] = {label: set() for label in WRITE_ORDER}
         self._nodes: dict[Label, dict[str, str]] = {label: {} for label in WRITE_ORDER}
         self._absent: dict[Label, set[str]] = {label: set() for label in WRITE_ORDER}
         self._pending: dict[Label, list[Result]] = {label: [] for label in WRITE_ORDER}
+        self._updates: list[tuple[Result, int]] = []
+        self._batch = store._batch_size
+
+    def find_existing(self, records: Mapping[Label, Sequence[Record]]) -> None:
+        """Look up which of these records' keys the tenant has (all statements sent before any is read)."""
+        found = {
+            label: [self._find(label, keys) for keys in _chunks([r.key for r in rs], self._batch)]
+            for label, rs in records.items()
+        }
+        for label, results in found.items():
+            self._existing[label] = {}
+            for result in results:
+                self._existing[label].update(_written(result))
+
+    def created(self, label: Label) -> set[str]:
+        return self._created[label]
 
     def run_batches(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Result]:
         return [
             self._store._run_batch(self._tx, query, chunk, tenant=self._tenant)
-            for chunk in _ramped_chunks(rows, self._store._batch_size)
+            for chunk in _ramped_chunks(rows, self._batch)
         ]
 
     def write_nodes(self, label: Label, records: Sequence[Record], specs: tuple[FkRel, ...]) -> None:
-        """Write one label's nodes with the relationships of `specs`, building each batch's rows just
-        before sending it, so the server executes one batch while the next is being built."""
+        """Write one label's nodes with the relationships of `specs`: update the existing ones, create the
+        others. Each batch's rows are built just before it is sent, so the server runs one batch while the
+        next is being built."""
+        existing = self._existing.get(label, {})
+        updates = [r for r in records if r.key in existing]
+        if updates:
+            self._nodes[label].update(existing)
+            query = cypher.update_nodes(label, specs)
+            for chunk in _ramped_chunks(updates, self._batch):
+                rows = [{"node": existing[r.key], "props": node_props(self._tenant, r)} for r in chunk]
+                self._add_relationships(rows, chunk, specs)
+                self._updates.append(
+                    (self._store._run_batch(self._tx, query, rows, tenant=self._tenant), len(rows))
+                )
+        creates = [r for r in records if r.key not in existing]
+        self._created[label].update(r.key for r in creates)
         returns = label in TARGET_LABELS
-        build = cypher.upsert_nodes if self.populated[label] else cypher.create_nodes
-        query = build(label, specs, return_nodes=returns)
-        for chunk in _ramped_chunks(records, self._store._batch_size):
+        query = cypher.create_nodes(label, specs, return_nodes=returns)
+        for chunk in _ramped_chunks(creates, self._batch):
             rows = [{"props": node_props(self._tenant, r)} for r in chunk]
             self._add_relationships(rows, chunk, specs)
             result = self._store._run_batch(self._tx, query, rows, tenant=self._tenant)
@@ -564,14 +600,21 @@ class _BundleWriter:
                 self._pending[label].append(result)
 
     def rederive(self, label: Label, records: Sequence[Record], specs: tuple[FkRel, ...]) -> None:
-        """Second pass for keys between nodes of one label, all written by now. Nodes that were just
-        created can have no old relationship to drop, so only those with targets are sent."""
+        """Second pass for keys between nodes of one label, all written by now. Nodes this bundle created
+        have no old relationship to drop, so of those only the ones with targets are sent."""
         nodes = self._element_ids_written(label)
+        created = self._created[label]
         rows = [{"node": nodes[r.key]} for r in records]
         self._add_relationships(rows, records, specs)
-        if not self.populated[label]:
-            rows = [row for row in rows if len(row) > 1]
+        rows = [row for row, r in zip(rows, records, strict=True) if len(row) > 1 or r.key not in created]
         self.run_batches(cypher.rederive_relationships(label, specs), rows)
+
+    def check_updates(self) -> None:
+        """Fail the bundle if a node looked up at its start was gone when it was to be updated: only a writer
+        bypassing the tenant lock could do that, and silently skipping the record would lose it."""
+        for result, expected in self._updates:
+            if result.single(strict=True)["written"] != expected:
+                raise ConflictError("records of this bundle were deleted while it was being written")
 
     def element_ids(self, label: Label, keys: Collection[str]) -> dict[str, str]:
         """Element IDs of the tenant's `label` nodes by key, for the `keys` that exist (and any others
@@ -579,18 +622,18 @@ class _BundleWriter:
         known = self._element_ids_written(label)
         absent = self._absent[label]
         unknown = sorted(k for k in keys if k not in known and k not in absent)
-        for chunk in _chunks(unknown, self._store._batch_size):
-            found = self._tx.run(cypher.find_nodes(label), tenant=self._tenant, ids=list(chunk))
-            row = found.single(strict=True)
-            known.update(zip(row[cypher.WRITTEN_KEYS], row[cypher.WRITTEN_NODES], strict=True))
+        for chunk in _chunks(unknown, self._batch):
+            known.update(_written(self._find(label, chunk)))
         absent.update(k for k in unknown if k not in known)
         return known
+
+    def _find(self, label: Label, keys: Sequence[str]) -> Result:
+        return self._tx.run(cypher.find_nodes(label), tenant=self._tenant, ids=list(keys))
 
     def _element_ids_written(self, label: Label) -> dict[str, str]:
         known = self._nodes[label]
         for result in self._pending[label]:
-            row = result.single(strict=True)
-            known.update(zip(row[cypher.WRITTEN_KEYS], row[cypher.WRITTEN_NODES], strict=True))
+            known.update(_written(result))
         self._pending[label].clear()
         return known
 
@@ -609,3 +652,9 @@ class _BundleWriter:
                     row[name] = ids
                     if spec.props is not None:
                         row[props_name] = spec.props(record)
+
+
+def _written(result: Result) -> Iterator[tuple[str, str]]:
+    """(key, element ID) pairs from a statement returning `cypher.WRITTEN_KEYS` and `WRITTEN_NODES`."""
+    row = result.single(strict=True)
+    return zip(row[cypher.WRITTEN_KEYS], row[cypher.WRITTEN_NODES], strict=True)

@@ -174,8 +174,8 @@ def test_every_write_statement_returns_a_row(neo4j_store: Neo4jStore, tenant: st
     statements = [cypher.UPSERT_BOM, cypher.CREATE_BOM]
     for label in WRITE_ORDER:
         specs = tuple(s for s in FK_RELS if s.label is label)
-        for build in (cypher.create_nodes, cypher.upsert_nodes):
-            statements += [build(label, specs, return_nodes=nodes) for nodes in (True, False)]
+        statements += [cypher.create_nodes(label, specs, return_nodes=nodes) for nodes in (True, False)]
+        statements.append(cypher.update_nodes(label, specs))
         if specs:
             statements.append(cypher.rederive_relationships(label, specs))
     with neo4j_store._driver.session(database=neo4j_store._database) as session:
@@ -183,6 +183,22 @@ def test_every_write_statement_returns_a_row(neo4j_store: Neo4jStore, tenant: st
             summary = session.run("EXPLAIN " + statement, tenant=tenant, rows=[]).consume()
             assert summary.plan is not None
             assert "EmptyResult" not in _operators(summary.plan), statement
+
+
+@neo4j
+@pytest.mark.parametrize(
+    "query",
+    [cypher.populated_labels(WRITE_ORDER), cypher.find_nodes(Label.SOURCING)],
+    ids=["populated", "find"],
+)
+def test_write_lookups_use_an_index(neo4j_store: Neo4jStore, tenant: str, query: str) -> None:
+    """A label scan here would make every bundle write cost the whole database."""
+    with neo4j_store._driver.session(database=neo4j_store._database) as session:
+        summary = session.run("EXPLAIN " + query, tenant=tenant, ids=["S1"]).consume()
+    assert summary.plan is not None
+    ops = _operators(summary.plan)
+    assert any("Index" in op for op in ops), ops
+    assert not any(op.startswith(("NodeByLabelScan", "AllNodesScan")) for op in ops), ops
 
 
 @neo4j
@@ -197,6 +213,22 @@ def test_create_on_first_load_fails_safe_when_nodes_exist_after_all(
     )
     with pytest.raises(ConflictError):
         neo4j_store.write_bundle(tenant, bundle(companies=[company("C2"), company("C1", name="New")]), "v2")
+    monkeypatch.undo()
+    assert neo4j_store.get_companies(tenant, ["C1", "C2"]) == {"C1": company("C1")}
+    assert neo4j_store.tenant_info(tenant).data_version == "v1"
+
+
+@neo4j
+def test_update_of_a_node_deleted_meanwhile_fails_the_bundle(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Existing nodes are looked up once, then updated by element ID; one gone by then (only a writer
+    bypassing the tenant lock could do that) must fail the bundle rather than silently drop the record."""
+    neo4j_store.write_bundle(tenant, bundle(companies=[company("C1")]), "v1")
+    gone = "UNWIND $ids AS node_id RETURN collect(node_id) AS keys, collect('4:gone:0') AS nodes"
+    monkeypatch.setattr(cypher, "find_nodes", lambda label: gone)
+    with pytest.raises(ConflictError, match="deleted"):
+        neo4j_store.write_bundle(tenant, bundle(companies=[company("C1", name="New"), company("C2")]), "v2")
     monkeypatch.undo()
     assert neo4j_store.get_companies(tenant, ["C1", "C2"]) == {"C1": company("C1")}
     assert neo4j_store.tenant_info(tenant).data_version == "v1"
