@@ -67,8 +67,19 @@ def ms(samples: Sequence[float]) -> str:
 def bench_store(
     name: str, store: GraphStore, bundle_dir: Path, stats: BundleStats, args: argparse.Namespace
 ) -> list[Row]:
-    rows: list[Row] = []
+    """Measure one store in fresh tenants, and delete them afterwards so runs do not pile up data."""
     run = uuid.uuid4().hex[:8]
+    try:
+        return _bench_store(name, store, run, bundle_dir, stats, args)
+    finally:
+        for tenant in (f"bench-{run}", f"bench-{run}-baseline"):
+            store.drop_tenant(tenant)
+
+
+def _bench_store(
+    name: str, store: GraphStore, run: str, bundle_dir: Path, stats: BundleStats, args: argparse.Namespace
+) -> list[Row]:
+    rows: list[Row] = []
     tenant = f"bench-{run}"
     total_rows = sum(stats.rows.values())
     ensure_reference_data(store)

@@ -93,6 +93,15 @@ class GraphStore(Protocol):
         """
         ...
 
+    def drop_tenant(self, tenant: str) -> int:
+        """Delete every record of a tenant and its data version; returns how many records went.
+
+        For offboarding a tenant and for benchmarks, which must not leave their data behind. A
+        million-record tenant cannot be deleted in one transaction of bounded memory, so on Neo4j this
+        runs in batches of their own: after a failure, call it again to finish.
+        """
+        ...
+
     # -- tenant data: reads --------------------------------------------------------------------------
     def snapshot(self) -> AbstractContextManager[None]:
         """Make every read in the block see one consistent state of the data.

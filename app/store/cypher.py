@@ -271,6 +271,18 @@ TENANT_INFO = "\n".join(
     ]
 )
 
+
+def drop_tenant_nodes(label: Label) -> str:
+    """Delete one label's nodes of a tenant in batches, each its own transaction (auto-commit only)."""
+    return (
+        f"MATCH (n:{Label(label)}) WHERE n.tenant = $tenant AND n.id IS NOT NULL "
+        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS "
+        "RETURN count(*) AS deleted"
+    )
+
+
+DROP_TENANT = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) DELETE t"
+
 DATA_VERSION = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) RETURN coalesce(t.data_version, '') AS data_version"
 
 # -- screening lists ---------------------------------------------------------------------------------

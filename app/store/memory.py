@@ -64,6 +64,7 @@ from graph_schema import (
 )
 from graph_schema import migrations as migration_registry
 from graph_schema.records import Record
+from graph_schema.vocab import TENANT_OWNED
 
 #: (label, tenant or "" for shared reference data, id)
 NodeKey = tuple[str, str, str]
@@ -156,6 +157,22 @@ class MemoryStore:
                         self._put_edge(ends[0], ends[1], spec.rel, props, undo)
             tenant_key = _key(Label.TENANT, "", tenant)
             self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
+
+    def drop_tenant(self, tenant: str) -> int:
+        """Delete every record of a tenant, all or nothing (the embedded store has no size limit on it)."""
+        owned = {label.value for label in TENANT_OWNED}
+        tenant_key = _key(Label.TENANT, "", tenant)
+        with self._transaction() as undo:
+            doomed = [k for k in self._graph.nodes if (k[0] in owned and k[1] == tenant) or k == tenant_key]
+            if not doomed:
+                return 0
+            previous = self._graph
+            undo.append(partial(self._set_graph, previous))
+            graph = previous.copy()
+            graph.remove_nodes_from(doomed)
+            self._graph = graph
+            self._rebuild_indexes()
+            return sum(1 for k in doomed if k != tenant_key)
 
     # -- tenant data: reads --------------------------------------------------------------------------
     @contextmanager

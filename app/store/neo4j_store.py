@@ -272,6 +272,20 @@ class Neo4jStore:
         """
         return tx.run(query, rows=list(rows), **params)
 
+    def drop_tenant(self, tenant: str) -> int:
+        """Delete every record of a tenant in batches of their own transactions (see the protocol)."""
+        deleted = 0
+        with _translated("dropping a tenant"), self._driver.session(database=self._database) as session:
+            for label in WRITE_ORDER:
+                result = session.run(
+                    Query(cypher.drop_tenant_nodes(label), timeout=self._timeout * 20),
+                    tenant=tenant,
+                    batch=self._batch_size,
+                )
+                deleted += sum(int(r["deleted"]) for r in result)
+            session.run(Query(cypher.DROP_TENANT, timeout=self._timeout), tenant=tenant).consume()
+        return deleted
+
     # -- tenant data: reads --------------------------------------------------------------------------
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -263,6 +263,22 @@ def test_tenants_with_colliding_ids_do_not_see_each_other(store: GraphStore, ten
     assert [i.item_id for i in store.list_items(other)] == ["shirt", "zip"]
 
 
+def test_drop_tenant_removes_only_that_tenant(store: GraphStore, tenant: str) -> None:
+    other = tenant + "-other"
+    store.write_bundle(tenant, _graph_bundle(), "mine")
+    store.write_bundle(other, _graph_bundle(), "theirs")
+    records = sum(store.tenant_info(tenant).counts.values()) - store.tenant_info(tenant).counts["bom"]
+
+    assert store.drop_tenant(tenant) == records
+    gone = store.tenant_info(tenant)
+    assert gone.data_version == "" and set(gone.counts.values()) == {0}
+    assert store.get_companies(tenant, ["C1"]) == {} and store.get_sourcing(tenant, [("", "shirt")]) == {}
+    assert store.tenant_info(other).counts["companies"] == 3
+    assert store.tenant_info(other).data_version == "theirs"
+    assert store.get_bom(other, ["shirt"])["shirt"][0].component_item_id == "yarn"
+    assert store.drop_tenant(tenant) == 0
+
+
 # -- atomicity ---------------------------------------------------------------------------------------
 
 
