@@ -72,9 +72,18 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
 
 
 @pytest.fixture
-def tenant() -> str:
-    """A tenant no other test (or earlier run) has used, so tests never see each other's data."""
-    return f"test-{uuid.uuid4().hex}"
+def tenant(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A tenant no other test (or earlier run) has used, so tests never see each other's data.
+
+    On Neo4j the test's tenants (this one and the `-other` one some tests add) are dropped afterwards,
+    so the shared server does not grow with every run; only data this test created is deleted.
+    """
+    name = f"test-{uuid.uuid4().hex}"
+    yield name
+    if "neo4j_store" in request.fixturenames:
+        neo4j: GraphStore = request.getfixturevalue("neo4j_store")
+        for used in (name, f"{name}-other"):
+            neo4j.drop_tenant(used)
 
 
 @pytest.fixture
