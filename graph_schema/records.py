@@ -209,6 +209,14 @@ class ListEntry(Record):
     section: str | None = None
     effective_date: date | None = None
     citation: str | None = None
+    #: The rest is what lists other than UFLPA publish (CSL, OFAC, CBP); UFLPA rows leave them empty.
+    entity_type: str | None = None  # entity | individual | vessel | aircraft, as the source says
+    source_list: str | None = None  # the source's own name for the list, e.g. "Entity List (EL) - BIS"
+    programs: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)  # ISO 3166-1 alpha-2
+    addresses: list[str] = Field(default_factory=list)
+    identifiers: list[str] = Field(default_factory=list)  # "scheme:value", e.g. "USCC:91650…"
+    remarks: str | None = None
 
 
 @dataclass
