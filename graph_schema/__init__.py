@@ -17,6 +17,8 @@ from graph_schema.records import (
     ListEntry,
     ListVersion,
     RegistrationScheme,
+    Review,
+    ReviewVerdict,
     Sourcing,
 )
 from graph_schema.vocab import (
@@ -49,5 +51,7 @@ __all__ = [
     "PropertyIndex",
     "RegistrationScheme",
     "Rel",
+    "Review",
+    "ReviewVerdict",
     "Sourcing",
 ]

@@ -9,7 +9,7 @@ values (dates as ISO strings, lists as lists).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
@@ -217,6 +217,31 @@ class ListEntry(Record):
     addresses: list[str] = Field(default_factory=list)
     identifiers: list[str] = Field(default_factory=list)  # "scheme:value", e.g. "USCC:91650…"
     remarks: str | None = None
+
+
+class ReviewVerdict(StrEnum):
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Review(Record):
+    """A person's decision on a possible list match, honoured whenever the same subject is screened again.
+
+    `subject` names what was screened: `company:<company_id>` for a stored company (the decision follows
+    the company whatever its record later says), or `record:<fingerprint>` for a record screened without
+    an ID (the decision applies only to a record with the same normalised fields).
+    """
+
+    id_field: ClassVar[str] = "review_id"
+
+    review_id: str
+    subject: str
+    list_name: str
+    entry_id: str
+    verdict: ReviewVerdict
+    reviewer: str
+    reason: str
+    decided_at: datetime
 
 
 @dataclass

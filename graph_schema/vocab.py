@@ -21,6 +21,7 @@ class Label(StrEnum):
     ITEM = "Item"
     SOURCING = "Sourcing"
     DOCUMENT = "Document"
+    REVIEW = "Review"  # a reviewer's decision on a possible list match
     TENANT = "Tenant"
     # Shared reference data (no tenant): screening lists and their versions.
     LIST_VERSION = "ListVersion"
@@ -33,7 +34,7 @@ class Label(StrEnum):
 
 
 TENANT_OWNED: frozenset[Label] = frozenset(
-    {Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT}
+    {Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT, Label.REVIEW}
 )
 
 
@@ -72,7 +73,7 @@ class PropertyIndex:
 CONSTRAINTS: tuple[PropertyConstraint, ...] = (
     *(
         PropertyConstraint(f"tg_{label.value.lower()}_key", label, ("tenant", "id"))
-        for label in (Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT)
+        for label in (Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT, Label.REVIEW)
     ),
     PropertyConstraint("tg_tenant_key", Label.TENANT, ("id",)),
     PropertyConstraint("tg_list_version_key", Label.LIST_VERSION, ("id",)),
@@ -85,4 +86,5 @@ INDEXES: tuple[PropertyIndex, ...] = (
     PropertyIndex("tg_sourcing_into", Label.SOURCING, ("tenant", "buyer_key", "item_id")),
     PropertyIndex("tg_item_kind", Label.ITEM, ("tenant", "kind")),
     PropertyIndex("tg_list_entry_list", Label.LIST_ENTRY, ("list_name",)),
+    PropertyIndex("tg_review_subject", Label.REVIEW, ("tenant", "subject")),
 )

@@ -7,7 +7,7 @@ round-trip tests that must cover each value type (dates, lists, floats, enums).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from graph_schema import (
@@ -23,6 +23,8 @@ from graph_schema import (
     ListEntry,
     ListVersion,
     RegistrationScheme,
+    Review,
+    ReviewVerdict,
     Sourcing,
 )
 
@@ -185,6 +187,29 @@ def full_list_entry(entry_id: str = "E1", list_name: str = "uflpa_entity_list", 
             "section": "forced-labor",
             "effective_date": date(2023, 6, 12),
             "citation": "88 FR 38080",
+            "entity_type": "entity",
+            "source_list": "Entity List (EL) - Bureau of Industry and Security",
+            "programs": ["EAR"],
+            "countries": ["CN", "HK"],
+            "addresses": ["No. 1 Example Road, Urumqi, Xinjiang, CN"],
+            "identifiers": ["USCC:91650100MA7111114Q"],
+            "remarks": "example remarks",
             **fields,
         },
+    )
+
+
+def review(subject: str, list_name: str, entry_id: str, verdict: ReviewVerdict, **fields: Any) -> Review:
+    return Review(
+        **{
+            "review_id": f"{subject}|{list_name}|{entry_id}",
+            "subject": subject,
+            "list_name": list_name,
+            "entry_id": entry_id,
+            "verdict": verdict,
+            "reviewer": "a.auditor@example.com",
+            "reason": "checked the registration certificate",
+            "decided_at": datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
+            **fields,
+        }
     )

@@ -28,6 +28,7 @@ from graph_schema import (
     ItemKind,
     ListEntry,
     ListVersion,
+    Review,
     Sourcing,
 )
 
@@ -171,4 +172,21 @@ class GraphStore(Protocol):
 
     def current_list(self, list_name: str) -> tuple[ListVersion, list[ListEntry]] | None:
         """The newest version of a list with its entries sorted by ID, or `None` if never loaded."""
+        ...
+
+    def list_versions(self, list_name: str | None = None) -> list[ListVersion]:
+        """Every stored version (of one list, or of all), newest first: the lists' history."""
+        ...
+
+    def list_entries(self, version_id: str) -> list[ListEntry]:
+        """The entries of one version sorted by ID (empty for an unknown version)."""
+        ...
+
+    # -- reviewer decisions (tenant-owned) -----------------------------------------------------------
+    def put_review(self, tenant: str, review: Review) -> None:
+        """Store a decision, replacing an earlier one on the same (subject, list, entry)."""
+        ...
+
+    def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
+        """Decisions per subject, each list sorted by (list, entry); subjects without any absent."""
         ...

@@ -321,3 +321,27 @@ WITH v ORDER BY v.seq DESC LIMIT 1
 OPTIONAL MATCH (e:{Label.LIST_ENTRY})-[:{Rel.IN_VERSION}]->(v)
 RETURN properties(v) AS version, collect(properties(e)) AS entries
 """
+
+LIST_VERSIONS = f"""
+MATCH (v:{Label.LIST_VERSION})
+WHERE $list_name IS NULL OR v.list_name = $list_name
+RETURN properties(v) AS version ORDER BY v.seq DESC
+"""
+
+LIST_ENTRIES = f"""
+MATCH (e:{Label.LIST_ENTRY})-[:{Rel.IN_VERSION}]->(:{Label.LIST_VERSION} {{id: $version_id}})
+RETURN collect(properties(e)) AS rows
+"""
+
+# -- reviewer decisions ------------------------------------------------------------------------------
+
+PUT_REVIEW = f"""
+MERGE (r:{Label.REVIEW} {{tenant: $tenant, id: $id}})
+SET r = $props
+"""
+
+GET_REVIEWS = f"""
+UNWIND $subjects AS subject
+MATCH (r:{Label.REVIEW} {{tenant: $tenant, subject: subject}})
+RETURN collect(properties(r)) AS rows
+"""

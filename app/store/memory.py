@@ -60,6 +60,7 @@ from graph_schema import (
     ListEntry,
     ListVersion,
     Rel,
+    Review,
     Sourcing,
 )
 from graph_schema import migrations as migration_registry
@@ -349,6 +350,50 @@ class MemoryStore:
             entries.sort(key=lambda e: e.entry_id)
             return ListVersion.from_props(vprops), entries
 
+    def list_versions(self, list_name: str | None = None) -> list[ListVersion]:
+        """Every stored version (of one list, or of all), newest first."""
+        with self._lock:
+            self._refresh()
+            found: list[tuple[int, ListVersion]] = []
+            for version_id in self._list_versions:
+                props = self._graph.nodes[_key(Label.LIST_VERSION, "", version_id)]["props"]
+                if list_name is None or props["list_name"] == list_name:
+                    found.append((int(props["seq"]), ListVersion.from_props(props)))
+            found.sort(key=lambda pair: pair[0], reverse=True)
+            return [version for _, version in found]
+
+    def list_entries(self, version_id: str) -> list[ListEntry]:
+        """The entries of one version sorted by ID."""
+        with self._lock:
+            self._refresh()
+            entries = [
+                ListEntry.from_props(self._graph.nodes[_key(Label.LIST_ENTRY, "", eid)]["props"])
+                for eid in self._list_entries.get(version_id, ())
+            ]
+            entries.sort(key=lambda e: e.entry_id)
+            return entries
+
+    # -- reviewer decisions --------------------------------------------------------------------------
+    def put_review(self, tenant: str, review: Review) -> None:
+        """Store a decision, replacing an earlier one with the same ID."""
+        with self._transaction() as undo:
+            key = _key(Label.REVIEW, tenant, review.review_id)
+            self._put_node(key, {**review.to_props(), "tenant": tenant, "id": review.review_id}, undo)
+
+    def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
+        """Decisions per subject, sorted by (list, entry)."""
+        wanted = set(subjects)
+        with self._lock:
+            self._refresh()
+            out: dict[str, list[Review]] = {}
+            for review_id in self._sorted_ids(tenant, Label.REVIEW):
+                review = self._record(_key(Label.REVIEW, tenant, review_id), Review)
+                if review.subject in wanted:
+                    out.setdefault(review.subject, []).append(review)
+            for reviews in out.values():
+                reviews.sort(key=lambda r: (r.list_name, r.entry_id))
+            return dict(sorted(out.items()))
+
     # -- graph mutation with an undo journal ---------------------------------------------------------
     def _put_node(self, key: NodeKey, props: dict[str, Any], undo: Undo) -> None:
         graph = self._graph
@@ -420,6 +465,8 @@ class MemoryStore:
         self._list_seq: dict[str, tuple[int, str]] = {}
         #: version_id -> node IDs of its entries
         self._list_entries: dict[str, set[str]] = {}
+        #: every stored list version's ID
+        self._list_versions: set[str] = set()
         for key, data in self._graph.nodes(data=True):
             self._index_node(key, data["props"])
         for u, v, rel in self._graph.edges(keys=True):
@@ -436,6 +483,7 @@ class MemoryStore:
             if label is Label.SOURCING:
                 self._into.setdefault((tenant, props["buyer_key"], props["item_id"]), set()).add(node_id)
         elif label is Label.LIST_VERSION:
+            self._list_versions.add(node_id)
             name, seq = props["list_name"], int(props["seq"])
             if name not in self._list_seq or self._list_seq[name][0] < seq:
                 self._list_seq[name] = (seq, node_id)

@@ -69,6 +69,7 @@ from graph_schema import (
     Label,
     ListEntry,
     ListVersion,
+    Review,
     Sourcing,
 )
 from graph_schema import migrations as migration_registry
@@ -276,7 +277,7 @@ class Neo4jStore:
         """Delete every record of a tenant in batches of their own transactions (see the protocol)."""
         deleted = 0
         with _translated("dropping a tenant"), self._driver.session(database=self._database) as session:
-            for label in WRITE_ORDER:
+            for label in (*WRITE_ORDER, Label.REVIEW):
                 result = session.run(
                     Query(cypher.drop_tenant_nodes(label), timeout=self._timeout * 20),
                     tenant=tenant,
@@ -453,6 +454,40 @@ class Neo4jStore:
         version = ListVersion.from_props(rows[0]["version"])
         entries = sorted((ListEntry.from_props(e) for e in rows[0]["entries"]), key=lambda e: e.entry_id)
         return version, entries
+
+    def list_versions(self, list_name: str | None = None) -> list[ListVersion]:
+        """Every stored version (of one list, or of all), newest first."""
+        rows = self._read(cypher.LIST_VERSIONS, list_name=list_name)
+        return [ListVersion.from_props(r["version"]) for r in rows]
+
+    def list_entries(self, version_id: str) -> list[ListEntry]:
+        """The entries of one version sorted by ID."""
+        entries = (
+            ListEntry.from_props(p) for p in self._collected(cypher.LIST_ENTRIES, version_id=version_id)
+        )
+        return sorted(entries, key=lambda e: e.entry_id)
+
+    # -- reviewer decisions --------------------------------------------------------------------------
+    def put_review(self, tenant: str, review: Review) -> None:
+        """Store a decision, replacing an earlier one with the same ID."""
+        props = {**review.to_props(), "tenant": tenant, "id": review.review_id}
+        with _translated("writing a review"), self._driver.session(database=self._database) as session:
+            session.execute_write(
+                lambda tx: tx.run(
+                    cypher.PUT_REVIEW, tenant=tenant, id=review.review_id, props=props
+                ).consume()
+            )
+
+    def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
+        """Decisions per subject, sorted by (list, entry)."""
+        out: dict[str, list[Review]] = {}
+        for chunk in _chunks(sorted(set(subjects)), self._batch_size):
+            for props in self._collected(cypher.GET_REVIEWS, tenant=tenant, subjects=list(chunk)):
+                review = Review.from_props(props)
+                out.setdefault(review.subject, []).append(review)
+        for reviews in out.values():
+            reviews.sort(key=lambda r: (r.list_name, r.entry_id))
+        return dict(sorted(out.items()))
 
     # -- plumbing ------------------------------------------------------------------------------------
     def _get(self, tenant: str, label: Label, rtype: type[R], ids: Collection[str]) -> dict[str, R]:

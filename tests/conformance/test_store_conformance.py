@@ -12,7 +12,7 @@ import pytest
 
 from app.errors import ConflictError
 from app.store.base import GraphStore, RecordKind
-from graph_schema import Bundle, ItemKind
+from graph_schema import Bundle, ItemKind, ReviewVerdict
 from tests.builders import (
     bom_line,
     bundle,
@@ -28,6 +28,7 @@ from tests.builders import (
     item,
     list_entry,
     list_version,
+    review,
     sourcing,
 )
 
@@ -332,6 +333,48 @@ def test_lists_are_shared_across_tenants_and_separate_by_name(store: GraphStore,
     theirs = store.current_list(other_name)
     assert mine is not None and [e.entry_id for e in mine[1]] == ["E1"]
     assert theirs is not None and [e.entry_id for e in theirs[1]] == ["X"]
+
+
+def test_list_history_keeps_every_version_newest_first(store: GraphStore, list_name: str) -> None:
+    other_name = list_name + "-other"
+    v1 = list_version(f"{list_name}-h1", list_name)
+    v2 = list_version(f"{list_name}-h2", list_name)
+    store.write_list_version(v1, [full_list_entry("E1", list_name)])
+    store.write_list_version(list_version(f"{other_name}-h1", other_name), [list_entry("X", other_name)])
+    store.write_list_version(v2, [list_entry("E2", list_name), list_entry("E1", list_name, name="Renamed")])
+
+    assert store.list_versions(list_name) == [v2, v1]
+    everything = [v.version_id for v in store.list_versions()]
+    assert (
+        everything.index(v2.version_id)
+        < everything.index(f"{other_name}-h1")
+        < everything.index(v1.version_id)
+    )
+    # An old version keeps its own entries, so a later diff can say what changed.
+    assert store.list_entries(v1.version_id) == [full_list_entry("E1", list_name)]
+    assert [e.name for e in store.list_entries(v2.version_id)] == ["Renamed", "Entity E2"]
+    assert store.list_entries("no-such-version") == []
+
+
+# -- reviewer decisions ------------------------------------------------------------------------------
+
+
+def test_reviews_replace_by_id_and_stay_in_their_tenant(store: GraphStore, tenant: str) -> None:
+    first = review("company:C1", "UFLPA", "E1", ReviewVerdict.REJECTED)
+    store.put_review(tenant, first)
+    store.put_review(tenant, review("company:C1", "BIS", "B9", ReviewVerdict.CONFIRMED))
+    store.put_review(tenant, review("record:abc", "UFLPA", "E1", ReviewVerdict.CONFIRMED))
+    changed = first.model_copy(update={"verdict": ReviewVerdict.CONFIRMED, "reason": "same USCC"})
+    store.put_review(tenant, changed)
+
+    got = store.get_reviews(tenant, ["company:C1", "company:C2"])
+    assert list(got) == ["company:C1"]
+    assert [(r.list_name, r.entry_id, r.verdict) for r in got["company:C1"]] == [
+        ("BIS", "B9", ReviewVerdict.CONFIRMED),
+        ("UFLPA", "E1", ReviewVerdict.CONFIRMED),
+    ]
+    assert got["company:C1"][1] == changed
+    assert store.get_reviews(tenant + "-other", ["company:C1"]) == {}
 
 
 # -- schema ------------------------------------------------------------------------------------------
