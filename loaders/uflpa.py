@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_schema import ListEntry, ListVersion
+from loaders.lists.errors import ListFormatError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PATH = DATA_DIR / "uflpa_entity_list.csv"
@@ -55,23 +56,12 @@ _SECTION = re.compile(r"^2\(d\)\(2\)\(B\)\((i|ii|iv|v)\)$")
 _BOOL = {"true": True, "false": False}
 
 
-class UflpaListError(ValueError):
+class UflpaListError(ListFormatError):
     """The list file or its sidecar is malformed. `file`, `row` (1-based, header = 1) and `column` say where.
 
-    A `ValueError` so callers that only care "is this data usable?" need nothing project-specific.
+    A `ListFormatError` (and so a `ValueError`): every list loader in `loaders.lists` raises the same
+    class, and callers that only care "is this data usable?" need nothing project-specific.
     """
-
-    def __init__(self, file: str, row: int | None, column: str | None, reason: str) -> None:
-        where = file
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column {column}"
-        super().__init__(f"{where}: {reason}")
-        self.file = file
-        self.row = row
-        self.column = column
-        self.reason = reason
 
 
 def meta_path(path: Path) -> Path:
