@@ -1,6 +1,6 @@
 # tracegraph: every target sets up what it needs (virtual environment, Neo4j) itself.
 #   make demo   - the service on the embedded store with the demo loaded: http://127.0.0.1:8000/docs
-#   make test   - lint, type-check, start Neo4j, run every test (what CI runs)
+#   make test   - lint, type-check, screening evaluation gate, start Neo4j, run every test (what CI runs)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast lint format neo4j-up neo4j-down neo4j-reset bench clean
+.PHONY: setup demo test test-fast lint format eval neo4j-up neo4j-down neo4j-reset bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,12 @@ neo4j-down:
 neo4j-reset:
 	bash scripts/neo4j.sh reset
 
-test: lint neo4j-up
+test: lint eval neo4j-up
 	$(BIN)/pytest
+
+# the screening evaluation: ours vs the baselines, side by side; fails under the floors in evaluation/floors.py
+eval: setup
+	$(BIN)/python -m evaluation.run --check
 
 # the fast tier: everything that does not need the Neo4j server
 test-fast: setup

@@ -8,22 +8,33 @@ Errors print as the problem they are (every bundle problem on its own line) with
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from app.config import PROJECT_ROOT, Settings, StoreBackend
-from app.errors import BundleInvalidError, TracegraphError
+from app.errors import BadRequestError, BundleInvalidError, TracegraphError
 from app.ingest import LoadReport
+from app.screening.model import ScreenRecord
+from app.screening.service import ScreenResult
 from app.service import TraceService
 from app.store.factory import open_store
 from app.trace.models import Hop, TraceResult, Verdict
+from graph_schema import ReviewVerdict
+from loaders.lists import FORMATS, ListFormatError, diff_versions, load_list_file
 
 DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
 #: what the demo's products should come out as (the end-to-end tests hold the walk to it)
 DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
+
+#: `tracegraph screen` flags: every single-valued field of a screening record
+SCREEN_FIELDS = tuple(name for name in ScreenRecord.model_fields if name != "aliases")
 
 EXIT_INVALID = 2
 EXIT_ERROR = 1
@@ -52,6 +63,36 @@ def _parser() -> argparse.ArgumentParser:
     products = sub.add_parser("products", help="list products with their verdicts")
     products.add_argument("--verdict", choices=[v.value for v in Verdict])
     products.add_argument("--json", action="store_true")
+
+    screen = sub.add_parser(
+        "screen", help="screen one record (from flags) or a CSV of records: XUAR location and list matches"
+    )
+    screen.add_argument("--csv", type=Path, help="a CSV whose columns are record fields (name, country, ...)")
+    for name in SCREEN_FIELDS:
+        screen.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"the record's {name}")
+    screen.add_argument(
+        "--alias", action="append", default=[], dest="aliases", help="another name (repeatable)"
+    )
+    screen.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    review = sub.add_parser("review", help="confirm or reject a possible list match")
+    review.add_argument("subject", help="company:<company_id>, or the subject printed by `screen`")
+    review.add_argument("list", help="list code, e.g. UFLPA")
+    review.add_argument("entry_id")
+    review.add_argument("verdict", choices=[v.value for v in ReviewVerdict])
+    review.add_argument("--reviewer", required=True)
+    review.add_argument("--reason", required=True)
+
+    lists = sub.add_parser("lists", help="screening lists: versions in force, history, refresh, diff")
+    lists_sub = lists.add_subparsers(dest="lists_command", required=True)
+    lists_sub.add_parser("show", help="the version in force per list, then the history")
+    lists_load = lists_sub.add_parser("load", help="load a list file in one of the official formats")
+    lists_load.add_argument("path", type=Path)
+    lists_load.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
+    lists_load.add_argument("--retrieved-on", type=date.fromisoformat, help="ISO date (default: today)")
+    lists_diff = lists_sub.add_parser("diff", help="what changed between two versions of a list")
+    lists_diff.add_argument("old_version")
+    lists_diff.add_argument("new_version")
 
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
@@ -148,6 +189,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(result.model_dump_json(indent=2))
             else:
                 print_trace(result, sys.stdout)
+        elif args.command == "screen":
+            screened = service.screen(tenant, _screen_records(args))
+            if args.json:
+                print(json.dumps([r.model_dump(mode="json", by_alias=True) for r in screened], indent=2))
+            else:
+                for one in screened:
+                    print_screen(one, sys.stdout)
+        elif args.command == "review":
+            decision = service.review(
+                tenant,
+                args.subject,
+                args.list,
+                args.entry_id,
+                ReviewVerdict(args.verdict),
+                args.reviewer,
+                args.reason,
+            )
+            print(f"recorded: {decision.subject} vs {decision.list_name} {decision.entry_id}: ", end="")
+            print(decision.verdict.value)
+        elif args.command == "lists":
+            _lists(service, args)
         elif args.command == "products":
             verdict = Verdict(args.verdict) if args.verdict else None
             cursor: str | None = None
@@ -168,12 +230,96 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
+    except ListFormatError as exc:
+        # A malformed list file: nothing was written, the version in force stays in force.
+        print(f"error: {exc}; nothing loaded, the list version in force is unchanged", file=sys.stderr)
+        return EXIT_INVALID
     except TracegraphError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         store.close()
     return 0
+
+
+def _screen_records(args: argparse.Namespace) -> list[ScreenRecord]:
+    """Records from `--csv` (one per row; unknown columns are an error, naming the file and column) or
+    from the flags."""
+    if args.csv is None:
+        fields = {name: getattr(args, name) for name in SCREEN_FIELDS if getattr(args, name) is not None}
+        if args.aliases:
+            fields["aliases"] = args.aliases
+        if not fields:
+            raise BadRequestError("give at least one record field (e.g. --name) or --csv FILE")
+        return [_record(fields, where="the command line")]
+    with args.csv.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        allowed = {*SCREEN_FIELDS, "aliases"}
+        unknown = sorted(set(reader.fieldnames or ()) - allowed)
+        if unknown:
+            raise BadRequestError(
+                f"{args.csv.name}: unknown column(s) {', '.join(unknown)}; expected some of "
+                f"{', '.join(sorted(allowed))}"
+            )
+        records = []
+        for row_no, row in enumerate(reader, start=2):
+            fields = {k: v for k, v in row.items() if k and v}
+            if "aliases" in fields:
+                fields["aliases"] = [a.strip() for a in str(fields["aliases"]).split("|") if a.strip()]
+            records.append(_record(fields, where=f"{args.csv.name} row {row_no}"))
+        return records
+
+
+def _record(fields: dict[str, object], where: str) -> ScreenRecord:
+    try:
+        return ScreenRecord.model_validate(fields)
+    except ValidationError as e:
+        first = e.errors()[0]
+        column = ".".join(str(p) for p in first["loc"])
+        raise BadRequestError(f"{where}, column {column}: {first['msg']}") from e
+
+
+def print_screen(result: ScreenResult, out: TextIO) -> None:
+    """One screening result as a reviewer reads it: location verdict and signals, then matches."""
+    x = result.xuar
+    out.write(f"{result.subject}\n  in XUAR: {x.in_xuar} (confidence {x.confidence:.2f})\n")
+    for sig in x.signals:
+        out.write(f"    {sig.weight:+.1f} {sig.kind} [{sig.field}: {sig.span!r}] {sig.explanation}\n")
+    if not result.matches:
+        out.write("  no list matches\n")
+    for m in result.matches:
+        out.write(f"  {m.decision.value} {m.list_name} {m.entry_id} '{m.entry_name}' score {m.score:.2f}\n")
+        for f in m.explanation:
+            out.write(f"    {f.score:+.2f} {f.feature}: {f.detail}\n")
+    out.write("  lists: " + ", ".join(f"{v.list} {v.version_id}" for v in result.list_versions) + "\n")
+
+
+def _lists(service: TraceService, args: argparse.Namespace) -> None:
+    if args.lists_command == "show":
+        versions = service.list_versions()
+        seen: set[str] = set()
+        for v in versions:
+            state = "in force" if v.list_name not in seen else "superseded"
+            seen.add(v.list_name)
+            print(
+                f"{v.list_name:12} {v.version_id:24} {state:10} {v.entry_count:6} entries  "
+                f"retrieved {v.retrieved_on}  {v.source}"
+            )
+    elif args.lists_command == "load":
+        loaded = load_list_file(args.path, args.fmt, args.retrieved_on)
+        for v in service.add_list_versions(loaded):
+            print(f"loaded {v.list_name} {v.version_id}: {v.entry_count} entries (now in force)")
+    elif args.lists_command == "diff":
+        old = service.list_entries(args.old_version)
+        new = service.list_entries(args.new_version)
+        diff = diff_versions(old, new)
+        for e in diff.added:
+            print(f"+ {e.entry_id}  {e.name}")
+        for c in diff.changed:
+            print(f"~ {c.entry_id}  changed: {', '.join(c.fields)}")
+        for e in diff.removed:
+            print(f"- {e.entry_id}  {e.name}")
+        print(f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,20 +7,27 @@ it depends on has changed.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from app.errors import BadRequestError
+from app.errors import BadRequestError, NotFoundError
 from app.ingest import LoadReport, load_bundle
-from app.reference import build_rules, ensure_reference_data
+from app.reference import Detectors, build_detectors, current_versions_key, ensure_reference_data
+from app.screening.model import ScreenRecord
+from app.screening.service import ScreenResult, record_subject
 from app.store.base import GraphStore
 from app.trace.models import TraceResult, Verdict
-from app.trace.rules import UFLPA, RiskRule
+from app.trace.rules import RiskRule
 from app.trace.walk import trace_product
-from graph_schema import ItemKind
+from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
+
+#: One request screens at most this many records; batch screening of whole catalogues is a job (issue 5).
+MAX_SCREEN_RECORDS = 1000
 
 
 class ProductSummary(BaseModel):
@@ -47,8 +54,7 @@ class TraceService:
     def __init__(self, store: GraphStore, cache_size: int = 4096) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._rules: list[RiskRule] | None = None
-        self._rules_key: str | None = None
+        self._detectors: Detectors | None = None
         self._cache: OrderedDict[tuple[str, str, str, str], TraceResult] = OrderedDict()
         self._cache_size = cache_size
         self._started = False
@@ -68,16 +74,19 @@ class TraceService:
                 ensure_reference_data(self.store)
                 self._started = True
 
-    def rules(self) -> tuple[list[RiskRule], str]:
-        """Risk rules bound to the current list version (rebuilt only when the version changes)."""
+    def detectors(self) -> Detectors:
+        """Rules and screener bound to the current list versions (rebuilt only when a version changes)."""
         self.start()
-        current = self.store.current_list_version(UFLPA)
-        key = current.version_id if current else ""
+        key = current_versions_key(self.store)
         with self._lock:
-            if self._rules is None or key != self._rules_key:
-                self._rules = build_rules(self.store)
-                self._rules_key = key
-            return self._rules, key
+            if self._detectors is None or key != self._detectors.key:
+                self._detectors = build_detectors(self.store)
+            return self._detectors
+
+    def rules(self) -> tuple[list[RiskRule], str]:
+        """Risk rules and the key of the list versions they are bound to."""
+        detectors = self.detectors()
+        return detectors.rules, detectors.key
 
     def load(self, tenant: str, source: Path | bytes, name: str | None = None) -> LoadReport:
         self.start()
@@ -132,3 +141,62 @@ class TraceService:
                     break
         more = self.store.list_items(tenant, kind=ItemKind.PRODUCT, after=after, limit=1)
         return ProductPage(items=out, next_cursor=after if more else None)
+
+    # -- screening -----------------------------------------------------------------------------------
+    def screen(self, tenant: str, records: list[ScreenRecord]) -> list[ScreenResult]:
+        """Screen records met outside any bundle (onboarding), honouring the tenant's earlier reviews."""
+        if not 1 <= len(records) <= MAX_SCREEN_RECORDS:
+            raise BadRequestError(f"send between 1 and {MAX_SCREEN_RECORDS} records")
+        screener = self.detectors().screener
+        reviews = self.store.get_reviews(tenant, sorted({record_subject(r) for r in records}))
+        return screener.screen(records, reviews)
+
+    def review(
+        self,
+        tenant: str,
+        subject: str,
+        list_name: str,
+        entry_id: str,
+        verdict: ReviewVerdict,
+        reviewer: str,
+        reason: str,
+    ) -> Review:
+        """Record a person's decision on a (subject, list entry) pair; later traces and screens honour it."""
+        self.start()
+        if not subject.startswith(("company:", "record:")):
+            raise BadRequestError("subject must be 'company:<company_id>' or a screening result's 'record:…'")
+        if not reviewer.strip() or not reason.strip():
+            raise BadRequestError("a review needs who decided (reviewer) and why (reason)")
+        decision = Review(
+            review_id=f"{subject}|{list_name}|{entry_id}",
+            subject=subject,
+            list_name=list_name,
+            entry_id=entry_id,
+            verdict=verdict,
+            reviewer=reviewer.strip(),
+            reason=reason.strip(),
+            decided_at=datetime.now(UTC),
+        )
+        previous = self.store.data_version(tenant)
+        digest = hashlib.sha256(f"{previous}\n{decision.model_dump_json()}".encode()).hexdigest()
+        self.store.put_review(tenant, decision, digest[:16])
+        return decision
+
+    # -- screening lists -----------------------------------------------------------------------------
+    def list_versions(self, list_name: str | None = None) -> list[ListVersion]:
+        self.start()
+        return self.store.list_versions(list_name)
+
+    def list_entries(self, version_id: str) -> list[ListEntry]:
+        """One version's entries; an unknown version is a 404, not an empty list."""
+        self.start()
+        if not any(v.version_id == version_id for v in self.store.list_versions()):
+            raise NotFoundError(f"no list version '{version_id}'")
+        return self.store.list_entries(version_id)
+
+    def add_list_versions(self, loaded: list[tuple[ListVersion, list[ListEntry]]]) -> list[ListVersion]:
+        """Make freshly parsed list versions current (each written all or nothing; parsing came first)."""
+        self.start()
+        for version, entries in loaded:
+            self.store.write_list_version(version, entries)
+        return [version for version, _ in loaded]

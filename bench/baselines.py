@@ -44,6 +44,7 @@ class Unbatched:
         self.get_bom = _one_by_one(inner.get_bom)
         self.get_sourcing = _one_by_one(inner.get_sourcing)
         self.get_supply = _one_by_one(inner.get_supply)
+        self.get_reviews = _one_by_one(inner.get_reviews)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -234,14 +234,14 @@ class Review(Record):
 
     id_field: ClassVar[str] = "review_id"
 
-    review_id: str
-    subject: str
-    list_name: str
-    entry_id: str
-    verdict: ReviewVerdict
-    reviewer: str
-    reason: str
-    decided_at: datetime
+    review_id: str = Field(description="`<subject>|<list>|<entry_id>`: one decision per pair.")
+    subject: str = Field(description="What was screened: `company:<id>` or `record:<fingerprint>`.")
+    list_name: str = Field(description="List code of the entry, e.g. `UFLPA`.")
+    entry_id: str = Field(description="The list entry decided on.")
+    verdict: ReviewVerdict = Field(description="`confirmed` or `rejected`.")
+    reviewer: str = Field(description="Who decided.")
+    reason: str = Field(description="Why: the evidence relied on.")
+    decided_at: datetime = Field(description="When (UTC).")
 
 
 @dataclass

@@ -87,6 +87,15 @@ def tenant(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-def list_name() -> str:
-    """A screening-list name private to this test: lists are shared across tenants, so isolate by name."""
-    return f"test-list-{uuid.uuid4().hex}"
+def list_name(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A screening-list name private to this test: lists are shared across tenants, so isolate by name.
+
+    Every list in a store is screened against, so on Neo4j the test's lists are dropped afterwards;
+    otherwise they would appear in every later trace's reference versions.
+    """
+    name = f"test-list-{uuid.uuid4().hex}"
+    yield name
+    if "neo4j_store" in request.fixturenames:
+        neo4j: GraphStore = request.getfixturevalue("neo4j_store")
+        for used in (name, f"{name}-other"):
+            neo4j.drop_list(used)

@@ -77,3 +77,74 @@ def test_unknown_product_exits_1(store_file: Path, capsys: pytest.CaptureFixture
     assert main(["load", str(DEMO_DIR)]) == 0
     assert main(["trace", "NOPE"]) == 1
     assert "NOPE" in capsys.readouterr().err
+
+
+def test_screen_from_flags_and_from_csv(
+    store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["screen", "--name", "Hoshine Silicon Industry (Shanshan) Co Ltd", "--country", "CN"]) == 0
+    out = capsys.readouterr().out
+    assert "match UFLPA" in out and "lists: " in out
+    records = tmp_path / "suppliers.csv"
+    records.write_text(
+        "name,country,city,postal_code\nAcme Gin,CN,Aksu,843000\nAcme Gin,KZ,Aksu,\n", encoding="utf-8"
+    )
+    assert main(["screen", "--csv", str(records), "--json"]) == 0
+    china, kazakhstan = json.loads(capsys.readouterr().out)
+    assert china["xuar"]["in_xuar"] is True and kazakhstan["xuar"]["in_xuar"] is not True
+
+
+def test_screen_csv_with_an_unknown_column_names_it(
+    store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "bad.csv"
+    records.write_text("name,provnce\nAcme,Xinjiang\n", encoding="utf-8")
+    assert main(["screen", "--csv", str(records)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "provnce" in err
+
+
+def test_review_then_screen_honours_it(store_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    flags = ["--name", "Hoshine Silicon Industry (Shanshan) Co Ltd", "--country", "CN", "--json"]
+    assert main(["screen", *flags]) == 0
+    (first,) = json.loads(capsys.readouterr().out)
+    top = first["matches"][0]
+    argv = ["review", first["subject"], top["list"], top["entry_id"], "rejected"]
+    assert main([*argv, "--reviewer", "me", "--reason", "other company"]) == 0
+    capsys.readouterr()
+    assert main(["screen", *flags]) == 0
+    (after,) = json.loads(capsys.readouterr().out)
+    assert top["entry_id"] not in [m["entry_id"] for m in after["matches"]]
+
+
+def test_lists_load_a_refresh_show_it_in_force_and_diff_it(
+    store_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lists", "show"]) == 0
+    shown = capsys.readouterr().out
+    old = next(
+        line.split()[1] for line in shown.splitlines() if line.startswith("UFLPA ") and "in force" in line
+    )
+    fixture = Path(__file__).parent / "fixtures" / "lists" / "dhs_uflpa.html"
+    assert main(["lists", "load", str(fixture), "--format", "uflpa-dhs-html"]) == 0
+    loaded = capsys.readouterr().out
+    new = loaded.split()[2].rstrip(":")
+    assert main(["lists", "show"]) == 0
+    assert any(new in line and "in force" in line for line in capsys.readouterr().out.splitlines())
+    assert main(["lists", "diff", old, new]) == 0
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.endswith("removed") and "added" in summary
+
+
+def test_a_malformed_list_file_loads_nothing(
+    store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lists", "show"]) == 0
+    before = capsys.readouterr().out
+    broken = tmp_path / "csl.csv"
+    broken.write_text("_id,source\n1\n", encoding="utf-8")
+    assert main(["lists", "load", str(broken), "--format", "csl-csv"]) == 2
+    err = capsys.readouterr().err
+    assert "csl.csv" in err and "in force is unchanged" in err
+    assert main(["lists", "show"]) == 0
+    assert capsys.readouterr().out == before

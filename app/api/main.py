@@ -18,13 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from app import __version__
 from app.api import problems
 from app.api.problems import ProblemDocument
+from app.api.schemas import ListVersionsResponse, ReviewRequest, ScreenRequest, ScreenResponse
 from app.config import Settings
 from app.errors import BadRequestError, StoreUnavailableError, UploadTooLargeError
 from app.ingest import LoadReport
+from app.screening.service import ListVersionRef
 from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
 from app.store.factory import build_store
 from app.trace.models import TraceResult, Verdict
+from graph_schema import Review
 
 log = logging.getLogger("tracegraph.api")
 
@@ -162,5 +165,42 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         product_id: Annotated[str, Path(description="The product's `item_id`.")],
     ) -> TraceResult:
         return svc.trace(tenant_id, product_id)
+
+    @app.post(
+        "/v1/screen",
+        tags=["screening"],
+        summary="Screen supplier or facility records: XUAR location and list matches, with evidence.",
+        response_model=ScreenResponse,
+        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
+    )
+    def post_screen(svc: Svc, tenant_id: Tenant, body: ScreenRequest) -> ScreenResponse:
+        return ScreenResponse(results=svc.screen(tenant_id, body.records))
+
+    @app.post(
+        "/v1/reviews",
+        tags=["screening"],
+        summary="Confirm or reject a possible list match; later traces and screenings honour it.",
+        response_model=Review,
+        status_code=201,
+        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
+    )
+    def post_review(svc: Svc, tenant_id: Tenant, body: ReviewRequest) -> Review:
+        return svc.review(
+            tenant_id, body.subject, body.list_name, body.entry_id, body.verdict, body.reviewer, body.reason
+        )
+
+    @app.get(
+        "/v1/lists",
+        tags=["screening"],
+        summary="Screening list versions: the one in force per list, and the history.",
+        response_model=ListVersionsResponse,
+        responses={503: PROBLEM_RESPONSES[503]},
+    )
+    def get_lists(svc: Svc) -> ListVersionsResponse:
+        history = [ListVersionRef.of(v) for v in svc.list_versions()]
+        current: dict[str, ListVersionRef] = {}
+        for ref in history:
+            current.setdefault(ref.list, ref)
+        return ListVersionsResponse(current=[current[k] for k in sorted(current)], history=history)
 
     return app

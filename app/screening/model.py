@@ -62,7 +62,9 @@ class LocationResult(BaseModel):
         description='`true`, `false` or `"uncertain"` when the evidence conflicts or is weak.'
     )
     confidence: float = Field(ge=0, le=1, description="Confidence in `in_xuar` (0.5 = a coin toss).")
-    signals: list[LocationSignal] = Field(default_factory=list)
+    signals: list[LocationSignal] = Field(
+        default_factory=list, description="Every piece of evidence, for and against, with where it came from."
+    )
     gazetteer_version: str = Field(description="Version of the gazetteer the record was judged against.")
 
 
@@ -92,9 +94,13 @@ class Match(BaseModel):
     list_name: str = Field(
         alias="list", description="List code: `UFLPA`, `BIS`, `OFAC_SDN`, `CBP_WRO`, or another CSL source."
     )
-    entry_id: str
-    entry_name: str
-    score: float = Field(ge=0, le=1)
-    decision: Decision
-    explanation: list[MatchFeature] = Field(default_factory=list)
+    entry_id: str = Field(description="The entry's ID within its list (stable across list versions).")
+    entry_name: str = Field(description="The entry's name as the list publishes it.")
+    score: float = Field(ge=0, le=1, description="How alike record and entry are, 0 to 1.")
+    decision: Decision = Field(
+        description="`match`, or `possible_match` for a person to confirm or reject (`POST /v1/reviews`)."
+    )
+    explanation: list[MatchFeature] = Field(
+        default_factory=list, description="Each feature's part in the score, in words."
+    )
     list_version: str = Field(description="The list version the entry was taken from.")

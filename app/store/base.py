@@ -182,9 +182,21 @@ class GraphStore(Protocol):
         """The entries of one version sorted by ID (empty for an unknown version)."""
         ...
 
+    def drop_list(self, list_name: str) -> int:
+        """Retire a list: delete every version of it with its entries; returns the versions deleted.
+
+        Every list in the store is screened against, so a list loaded by mistake (or a test's) must be
+        removable as a whole.
+        """
+        ...
+
     # -- reviewer decisions (tenant-owned) -----------------------------------------------------------
-    def put_review(self, tenant: str, review: Review) -> None:
-        """Store a decision, replacing an earlier one on the same (subject, list, entry)."""
+    def put_review(self, tenant: str, review: Review, data_version: str) -> None:
+        """Store a decision (replacing one with the same ID) and move the tenant to `data_version`.
+
+        A decision changes what a trace says, so it is a change of the tenant's data like a load:
+        anything cached under the old data version stops being served.
+        """
         ...
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:

@@ -333,6 +333,15 @@ MATCH (e:{Label.LIST_ENTRY})-[:{Rel.IN_VERSION}]->(:{Label.LIST_VERSION} {{id: $
 RETURN collect(properties(e)) AS rows
 """
 
+DROP_LIST = f"""
+MATCH (v:{Label.LIST_VERSION} {{list_name: $list_name}})
+OPTIONAL MATCH (e:{Label.LIST_ENTRY})-[:{Rel.IN_VERSION}]->(v)
+WITH v, collect(e) AS entries
+FOREACH (e IN entries | DETACH DELETE e)
+DETACH DELETE v
+RETURN count(v) AS deleted
+"""
+
 # -- reviewer decisions ------------------------------------------------------------------------------
 
 PUT_REVIEW = f"""

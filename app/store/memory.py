@@ -373,12 +373,36 @@ class MemoryStore:
             entries.sort(key=lambda e: e.entry_id)
             return entries
 
+    def drop_list(self, list_name: str) -> int:
+        """Delete every version of a list with its entries, all or nothing."""
+        with self._transaction() as undo:
+            doomed = [
+                vid
+                for vid in sorted(self._list_versions)
+                if self._graph.nodes[_key(Label.LIST_VERSION, "", vid)]["props"]["list_name"] == list_name
+            ]
+            if not doomed:
+                return 0
+            previous = self._graph
+            undo.append(partial(self._set_graph, previous))
+            graph = previous.copy()
+            for vid in doomed:
+                graph.remove_nodes_from(
+                    [_key(Label.LIST_ENTRY, "", e) for e in self._list_entries.get(vid, ())]
+                )
+                graph.remove_node(_key(Label.LIST_VERSION, "", vid))
+            self._graph = graph
+            self._rebuild_indexes()
+            return len(doomed)
+
     # -- reviewer decisions --------------------------------------------------------------------------
-    def put_review(self, tenant: str, review: Review) -> None:
-        """Store a decision, replacing an earlier one with the same ID."""
+    def put_review(self, tenant: str, review: Review, data_version: str) -> None:
+        """Store a decision (replacing one with the same ID) and move the tenant to `data_version`."""
         with self._transaction() as undo:
             key = _key(Label.REVIEW, tenant, review.review_id)
             self._put_node(key, {**review.to_props(), "tenant": tenant, "id": review.review_id}, undo)
+            tenant_key = _key(Label.TENANT, "", tenant)
+            self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
         """Decisions per subject, sorted by (list, entry)."""

@@ -26,7 +26,16 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, Driver, GraphDatabase, Query, Result, RoutingControl, Transaction
+from neo4j import (
+    READ_ACCESS,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Query,
+    Result,
+    RoutingControl,
+    Transaction,
+)
 from neo4j import Record as Record_
 from neo4j.exceptions import (
     AuthError,
@@ -467,16 +476,26 @@ class Neo4jStore:
         )
         return sorted(entries, key=lambda e: e.entry_id)
 
-    # -- reviewer decisions --------------------------------------------------------------------------
-    def put_review(self, tenant: str, review: Review) -> None:
-        """Store a decision, replacing an earlier one with the same ID."""
-        props = {**review.to_props(), "tenant": tenant, "id": review.review_id}
-        with _translated("writing a review"), self._driver.session(database=self._database) as session:
-            session.execute_write(
-                lambda tx: tx.run(
-                    cypher.PUT_REVIEW, tenant=tenant, id=review.review_id, props=props
-                ).consume()
+    def drop_list(self, list_name: str) -> int:
+        """Delete every version of a list with its entries, in one transaction."""
+        with _translated("dropping a list"), self._driver.session(database=self._database) as session:
+            record = session.execute_write(
+                lambda tx: tx.run(cypher.DROP_LIST, list_name=list_name).single(strict=True)
             )
+            return int(record["deleted"])
+
+    # -- reviewer decisions --------------------------------------------------------------------------
+    def put_review(self, tenant: str, review: Review, data_version: str) -> None:
+        """Store a decision (replacing one with the same ID) and move the tenant to `data_version`."""
+        props = {**review.to_props(), "tenant": tenant, "id": review.review_id}
+        rid = review.review_id
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).consume()
+            tx.run(cypher.PUT_REVIEW, tenant=tenant, id=rid, props=props).consume()
+
+        with _translated("writing a review"), self._driver.session(database=self._database) as session:
+            session.execute_write(work)
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
         """Decisions per subject, sorted by (list, entry)."""

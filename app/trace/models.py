@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.screening.model import LocationResult, Match
+
 
 class Verdict(StrEnum):
     """The outcome for one product, from most to least severe."""
@@ -109,6 +111,17 @@ class Signal(Model):
         examples=["UFLPA:3f1c0a9b2e11"],
     )
     explanation: str = Field(description="One sentence a person can read.")
+    location: LocationResult | None = Field(
+        None,
+        description=(
+            "For location rules: the location detector's whole answer, every signal with the field and text "
+            "span that produced it."
+        ),
+    )
+    match: Match | None = Field(
+        None,
+        description="For list rules: the matched entry, score, decision and per-feature explanation.",
+    )
 
 
 class Finding(Model):

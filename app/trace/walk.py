@@ -46,7 +46,7 @@ from app.trace.models import (
     TraceStats,
     Verdict,
 )
-from app.trace.rules import FacilityContext, RiskRule
+from app.trace.rules import FacilityContext, RiskRule, company_subject
 from graph_schema import BomLine, Company, Document, Facility, Item, Sourcing
 
 
@@ -490,12 +490,14 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         by_facility[s.facility_id].append(s)
     flagged: list[tuple[Facility, Company | None, list[Signal], list[State], State]] = []
     risk_at: dict[str, Severity] = {}
+    # Reviewers' decisions on any company the rules will look at (operators and their owners), one read.
+    reviews = store.get_reviews(tenant, [company_subject(cid) for cid in sorted(cache.companies)])
     for facility_id, at in by_facility.items():
         fac = cache.facilities.get(facility_id)
         if fac is None:
             continue
         operator = cache.companies.get(fac.company_id)
-        ctx = FacilityContext(fac, operator, cache.owners(operator))
+        ctx = FacilityContext(fac, operator, cache.owners(operator), reviews)
         signals: list[Signal] = [sig for rule in rules for sig in rule.assess(ctx)]
         if not signals:
             continue

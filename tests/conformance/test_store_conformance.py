@@ -356,16 +356,30 @@ def test_list_history_keeps_every_version_newest_first(store: GraphStore, list_n
     assert store.list_entries("no-such-version") == []
 
 
+def test_drop_list_retires_every_version_of_that_list_only(store: GraphStore, list_name: str) -> None:
+    other_name = list_name + "-other"
+    store.write_list_version(list_version(f"{list_name}-d1", list_name), [list_entry("E1", list_name)])
+    store.write_list_version(list_version(f"{list_name}-d2", list_name), [list_entry("E2", list_name)])
+    store.write_list_version(list_version(f"{other_name}-d1", other_name), [list_entry("X", other_name)])
+    assert store.drop_list(list_name) == 2
+    assert store.current_list(list_name) is None and store.list_versions(list_name) == []
+    assert store.list_entries(f"{list_name}-d1") == []
+    assert [v.version_id for v in store.list_versions(other_name)] == [f"{other_name}-d1"]
+    assert store.drop_list(list_name) == 0
+
+
 # -- reviewer decisions ------------------------------------------------------------------------------
 
 
 def test_reviews_replace_by_id_and_stay_in_their_tenant(store: GraphStore, tenant: str) -> None:
     first = review("company:C1", "UFLPA", "E1", ReviewVerdict.REJECTED)
-    store.put_review(tenant, first)
-    store.put_review(tenant, review("company:C1", "BIS", "B9", ReviewVerdict.CONFIRMED))
-    store.put_review(tenant, review("record:abc", "UFLPA", "E1", ReviewVerdict.CONFIRMED))
+    store.put_review(tenant, first, "r1")
+    assert store.data_version(tenant) == "r1"  # a decision is a change of the tenant's data
+    store.put_review(tenant, review("company:C1", "BIS", "B9", ReviewVerdict.CONFIRMED), "r2")
+    store.put_review(tenant, review("record:abc", "UFLPA", "E1", ReviewVerdict.CONFIRMED), "r3")
     changed = first.model_copy(update={"verdict": ReviewVerdict.CONFIRMED, "reason": "same USCC"})
-    store.put_review(tenant, changed)
+    store.put_review(tenant, changed, "r4")
+    assert store.data_version(tenant) == "r4"
 
     got = store.get_reviews(tenant, ["company:C1", "company:C2"])
     assert list(got) == ["company:C1"]

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 import pytest
 
 from app.errors import NotFoundError
+from app.screening.location import default_location_detector
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 from app.trace.models import GapReason, Role, Severity, TraceResult, Verdict
-from app.trace.rules import EntityListRule, RiskRule, XuarLocationRule, default_gazetteer
+from app.trace.rules import ListMatchRule, RiskRule, XuarLocationRule
 from app.trace.walk import trace_product
-from graph_schema import Activity, Bundle, ItemKind
+from graph_schema import Activity, Bundle, ItemKind, ListEntry, ReviewVerdict
 from graph_schema.records import Record
 from tests.builders import (
     bom_line,
@@ -26,16 +27,23 @@ from tests.builders import (
     item,
     list_entry,
     list_version,
+    review,
     sourcing,
 )
 
 T = "walk-tests"
 
 
-def rules(*entries: object) -> list[RiskRule]:
-    listed = [e for e in entries]
-    version = list_version("UFLPA:test", list_name="UFLPA", entry_count=len(listed))
-    return [XuarLocationRule(default_gazetteer()), EntityListRule(version, listed)]  # type: ignore[arg-type]
+def rules(*entries: ListEntry) -> list[RiskRule]:
+    """The production rules over a list per list code of `entries` (UFLPA always present)."""
+    by_list: dict[str, list[ListEntry]] = {"UFLPA": []}
+    for e in entries:
+        by_list.setdefault(e.list_name, []).append(e)
+    lists = [
+        (list_version(f"{name}:test", list_name=name, entry_count=len(listed)), listed)
+        for name, listed in sorted(by_list.items())
+    ]
+    return [XuarLocationRule(default_location_detector()), ListMatchRule(lists)]
 
 
 def graph(*records: Record | Iterable[Record]) -> GraphStore:
@@ -114,13 +122,12 @@ def test_trader_passes_through_and_one_percent_xuar_share_is_flagged() -> None:
     (finding,) = result.findings
     assert finding.facility_id == "G" and finding.severity is Severity.PRESUMPTION
     signal = finding.signals[0]
-    assert (signal.rule, signal.field, signal.value, signal.matched) == (
-        "xuar_location",
-        "region",
-        "Xinjiang",
-        "Xinjiang Uyghur Autonomous Region",
-    )
-    assert signal.reference == default_gazetteer().version
+    assert (signal.rule, signal.field, signal.value) == ("xuar_location", "region", "Xinjiang")
+    assert "Xinjiang" in signal.matched
+    assert signal.reference == default_location_detector().gazetteer.version
+    # The detector's whole answer travels with the signal: every piece of evidence, with its field.
+    assert signal.location is not None and signal.location.in_xuar is True
+    assert {"region", "city"} <= {s.field for s in signal.location.signals}
     assert [(h.tier, h.item_id, h.facility_id) for h in finding.path] == [
         (1, "P", "T"),
         (2, "P", "F"),
@@ -367,6 +374,65 @@ def test_listed_parent_weighs_by_subsidiary_coverage(covers: bool, expected: Ver
     sig = result.findings[0].signals[0]
     assert (sig.rule, sig.subject_id) == ("uflpa_listed_owner", "GROUP")
     assert "2 levels up" in sig.explanation
+
+
+def _one_supplier(operator_name: str, *owners: Record, **operator: object) -> GraphStore:
+    return graph(
+        company("C1", country="US"),
+        company("OP", country="CN", name=operator_name, **operator),
+        *owners,
+        item("P"),
+        facility("F1", "C1", country="US"),
+        facility("SUP", "OP", country="CN", region="Guangdong", city="Dongguan"),
+        item("PART", kind=ItemKind.MATERIAL),
+        bom_line("P", "PART"),
+        sourcing("P", "F1"),
+        sourcing("PART", "SUP", "F1"),
+    )
+
+
+def test_a_bis_entity_list_hit_needs_review_and_is_not_called_the_presumption() -> None:
+    entry = list_entry("B1", "BIS", name="Shenzhen Example Microelectronics Co., Ltd.", countries=["CN"])
+    result = trace(_one_supplier("SHENZHEN EXAMPLE MICROELECTRONICS CO LTD"), rule_set=rules(entry))
+    assert result.verdict is Verdict.NEEDS_REVIEW
+    (sig,) = result.findings[0].signals
+    assert (sig.rule, sig.severity, sig.subject_id) == ("screening_list_match", Severity.REVIEW, "OP")
+    assert "different legal risk" in sig.explanation and "BIS Entity List" in sig.explanation
+    assert sig.reference == "BIS:test" and sig.match is not None and sig.match.entry_id == "B1"
+
+
+@pytest.mark.parametrize(
+    ("pct", "rule", "blocked"), [(60, "ofac_50_percent", True), (30, "sdn_owner", False)]
+)
+def test_an_sdn_owner_weighs_by_the_share_it_holds(pct: float, rule: str, blocked: bool) -> None:
+    entry = list_entry("S1", "OFAC_SDN", name="Sanctioned Holdings Limited", countries=["CN"])
+    store = _one_supplier(
+        "Plain Widgets Co",
+        company("SDN", country="CN", name="Sanctioned Holdings Limited"),
+        parent_company_id="SDN",
+        ownership_pct=pct,
+    )
+    result = trace(store, rule_set=rules(entry))
+    assert result.verdict is Verdict.NEEDS_REVIEW  # sanctions are reported, never the UFLPA presumption
+    (sig,) = result.findings[0].signals
+    assert (sig.rule, sig.subject_id) == (rule, "SDN")
+    assert ("is blocked" in sig.explanation) is blocked
+    assert f"{pct:g}%" in sig.explanation
+
+
+def test_a_reviewers_rejection_is_honoured_and_a_confirmation_fires() -> None:
+    entry = list_entry("U1", "UFLPA", name="Hoshine Silicon Industry Co., Ltd.", aliases=["Hesheng Silicon"])
+    store = _one_supplier("HESHENG SILICON")
+    assert trace(store, rule_set=rules(entry)).verdict is Verdict.PRESUMPTION_APPLIES
+    store.put_review(T, review("company:OP", "UFLPA", "U1", ReviewVerdict.REJECTED), "v2")
+    cleared = trace(store, rule_set=rules(entry))
+    assert cleared.verdict is Verdict.NO_RISK_FOUND and cleared.data_version == "v2"
+    store.put_review(T, review("company:OP", "UFLPA", "U1", ReviewVerdict.CONFIRMED), "v3")
+    confirmed = trace(store, rule_set=rules(entry))
+    assert confirmed.verdict is Verdict.PRESUMPTION_APPLIES
+    sig = confirmed.findings[0].signals[0]
+    assert sig.match is not None and sig.match.explanation[-1].feature == "review"
+    assert "a.auditor@example.com" in sig.match.explanation[-1].detail
 
 
 def test_warehouse_in_xinjiang_needs_review_not_presumption() -> None:

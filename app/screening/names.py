@@ -1,0 +1,1000 @@
+"""Company-name normalisation for list matching: what of a name is identity, and what is decoration.
+
+A supplier name as an ERP holds it ("HOSHINE SILICON IND (SHANSHAN) CO LTD") and as a list publishes it
+("Hoshine Silicon Industry (Shanshan) Co., Ltd") differ in ways that carry no identity: case, width,
+punctuation, abbreviations, the legal form. They also differ in ways that do: the distinctive word
+("Hoshine"), the city a subsidiary is registered in ("(Shanshan)" against "(Luzhou)"). This module turns a
+name into a `NormalisedName` that keeps those apart:
+
+- ``tokens``: canonical Latin tokens (abbreviations expanded, plurals and variants folded, pinyin of
+  generic Chinese words translated), legal forms removed into ``legal``;
+- ``qualifiers``: places named in brackets, which say *which* subsidiary, not *whose*;
+- ``han``: the Chinese name, Traditional folded to Simplified, legal forms removed;
+- ``bridge``: Latin tokens derived from the Chinese name (generic words translated, places in canonical
+  spelling, the rest as toneless pinyin) so 新疆中泰化学 can be compared with "Xinjiang Zhongtai Chemical".
+
+Generic words ("technology", 科技) are kept as tokens, marked generic: dropping them would make "Xinjiang
+Cotton Trading" and "Xinjiang Trading" identical, keeping them at full weight would make any two trading
+companies look alike. The weight each token gets is decided by the matcher (IDF over the list entries,
+scaled by the token's kind from `token_kind`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from opencc import OpenCC  # type: ignore[import-untyped]
+from pypinyin import lazy_pinyin
+
+
+class TokenKind(StrEnum):
+    """How much a token says about identity: distinctive > city > generic > province."""
+
+    DISTINCTIVE = "distinctive"
+    GENERIC = "generic"
+    CITY = "city"
+    PROVINCE = "province"
+
+
+#: Abbreviations seen in ERP exports and list texts, folded to one canonical word. Variants of the same
+#: word (industrial/industries, electronics/electric) fold together because lists and clients mix them.
+ABBREVIATIONS: dict[str, str] = {
+    "co": "company",
+    "cos": "company",
+    "coy": "company",
+    "ltd": "limited",
+    "ltda": "limited",
+    "lmt": "limited",
+    "corp": "corporation",
+    "corpn": "corporation",
+    "inc": "incorporated",
+    "grp": "group",
+    "ind": "industry",
+    "inds": "industry",
+    "indus": "industry",
+    "industries": "industry",
+    "industrial": "industry",
+    "tech": "technology",
+    "techn": "technology",
+    "technol": "technology",
+    "technologies": "technology",
+    "intl": "international",
+    "int": "international",
+    "mfg": "manufacturing",
+    "mfr": "manufacturing",
+    "manufacture": "manufacturing",
+    "sci": "science",
+    "sciences": "science",
+    "dev": "development",
+    "devt": "development",
+    "eng": "engineering",
+    "engg": "engineering",
+    "elec": "electric",
+    "electrical": "electric",
+    "electronic": "electric",
+    "electronics": "electric",
+    "mach": "machinery",
+    "machine": "machinery",
+    "machines": "machinery",
+    "chem": "chemical",
+    "chemicals": "chemical",
+    "chemistry": "chemical",
+    "pharm": "pharmaceutical",
+    "pharma": "pharmaceutical",
+    "pharmaceuticals": "pharmaceutical",
+    "biotech": "biotechnology",
+    "bio": "biotechnology",
+    "biological": "biotechnology",
+    "textiles": "textile",
+    "materials": "material",
+    "matl": "material",
+    "metals": "metal",
+    "products": "product",
+    "prod": "product",
+    "accessories": "accessory",
+    "garments": "garment",
+    "resources": "resource",
+    "equip": "equipment",
+    "eqpt": "equipment",
+    "svc": "service",
+    "svcs": "service",
+    "services": "service",
+    "hldg": "holding",
+    "hldgs": "holding",
+    "holdings": "holding",
+    "natl": "national",
+    "imp": "import",
+    "exp": "export",
+    "trade": "trading",
+    "tradg": "trading",
+    "dept": "department",
+    "info": "information",
+    "mgmt": "management",
+    "investments": "investment",
+    "mines": "mine",
+    "mining": "mine",
+    "colour": "color",
+    # exonyms: names the lists spell from another language than Mandarin pinyin
+    "zhungeer": "junggar",
+    "zhungaer": "junggar",
+    "dzungaria": "junggar",
+    "xj": "xinjiang",
+    "hk": "hongkong",
+    "bj": "beijing",
+    "sh": "shanghai",
+}
+
+#: Legal forms: say what kind of company, never which one. "group" is here because "(Group)" is added
+#: and dropped freely in practice.
+LEGAL_TOKENS: frozenset[str] = frozenset(
+    {
+        "company",
+        "limited",
+        "corporation",
+        "incorporated",
+        "llc",
+        "gmbh",
+        "plc",
+        "jsc",
+        "pjsc",
+        "ojsc",
+        "cjsc",
+        "ag",
+        "sa",
+        "bv",
+        "nv",
+        "pte",
+        "pvt",
+        "private",
+        "liability",
+        "joint",
+        "stock",
+        "share",
+        "shares",
+        "group",
+        "lp",
+        "llp",
+        "kg",
+        "srl",
+        "spa",
+        # pinyin legal forms: youxian gongsi, gufen youxian gongsi, youxian zeren gongsi, jituan
+        "gongsi",
+        "youxian",
+        "zeren",
+        "gufen",
+        "jituan",
+        "youxiangongsi",
+        "gufenyouxiangongsi",
+        "youxianzerengongsi",
+    }
+)
+
+#: Dropped entirely: they carry nothing, not even a generic meaning.
+STOPWORDS: frozenset[str] = frozenset({"and", "the", "of", "for", "de", "la", "et", "und", "a", "an"})
+
+#: Generic words: kept as tokens but weighted low. Common in names, weak evidence of identity.
+GENERIC_TOKENS: frozenset[str] = frozenset(
+    {
+        "industry",
+        "technology",
+        "trading",
+        "import",
+        "export",
+        "science",
+        "development",
+        "engineering",
+        "electric",
+        "machinery",
+        "chemical",
+        "pharmaceutical",
+        "new",
+        "energy",
+        "material",
+        "international",
+        "textile",
+        "apparel",
+        "garment",
+        "manufacturing",
+        "product",
+        "information",
+        "holding",
+        "investment",
+        "logistics",
+        "metal",
+        "nonferrous",
+        "mine",
+        "agriculture",
+        "agricultural",
+        "food",
+        "biotechnology",
+        "solar",
+        "green",
+        "resource",
+        "power",
+        "equipment",
+        "business",
+        "commerce",
+        "commercial",
+        "service",
+        "enterprise",
+        "factory",
+        "national",
+        "china",
+        "chinese",
+        "cotton",
+        "linen",
+        "silicon",
+        "gold",
+        "spinning",
+        "yarn",
+        "hair",
+        "accessory",
+        "color",
+        "colour",
+        "dyed",
+        "melange",
+        "fruit",
+        "vegetable",
+        "automation",
+        "system",
+        "digital",
+        "network",
+        "intelligent",
+        "security",
+        "software",
+        "communication",
+        "photovoltaic",
+        "polysilicon",
+        "construction",
+        "production",
+        "management",
+        "department",
+        "general",
+        "import-export",
+        "cnc",
+        "grinding",
+        "fiber",
+        "fibre",
+        "plastic",
+        "paper",
+        "steel",
+        "aluminum",
+        "aluminium",
+        "mineral",
+        "minerals",
+        "research",
+        "institute",
+        "center",
+        "centre",
+        "bureau",
+        "public",
+        "new-energy",
+        "shipping",
+        "petroleum",
+        "oil",
+        "gas",
+        "east",
+        "west",
+        "western",
+        "north",
+        "south",
+        "great",
+        "golden",
+        "first",
+        "united",
+        "global",
+        "asia",
+        "pacific",
+        "sino",
+        "tomato",
+        "seed",
+        "seeds",
+        "oriental",
+        "star",
+        "sun",
+    }
+)
+
+#: Generic Chinese words and their English canonical tokens, for the Chinese <-> Latin bridge.
+HAN_GENERIC: dict[str, tuple[str, ...]] = {
+    "新能源材料": ("new", "energy", "material"),
+    "新能源": ("new", "energy"),
+    "能源": ("energy",),
+    "有色金属": ("nonferrous", "metal"),
+    "金属": ("metal",),
+    "进出口": ("import", "export"),
+    "实业": ("industry",),
+    "工业": ("industry",),
+    "硅业": ("silicon", "industry"),
+    "科技": ("technology",),
+    "技术": ("technology",),
+    "贸易": ("trading",),
+    "商贸": ("trading",),
+    "国际": ("international",),
+    "材料": ("material",),
+    "化学": ("chemical",),
+    "化工": ("chemical",),
+    "纺织": ("textile",),
+    "服饰": ("apparel",),
+    "服装": ("garment",),
+    "发制品": ("hair", "accessory"),
+    "制品": ("product",),
+    "信息": ("information",),
+    "电子": ("electric",),
+    "电气": ("electric",),
+    "机械": ("machinery",),
+    "发展": ("development",),
+    "投资": ("investment",),
+    "控股": ("holding",),
+    "矿业": ("mine",),
+    "金矿": ("gold", "mine"),
+    "生物": ("biotechnology",),
+    "食品": ("food",),
+    "农业": ("agriculture",),
+    "光伏": ("photovoltaic",),
+    "太阳能": ("solar",),
+    "绿色": ("green",),
+    "棉麻": ("cotton", "linen"),
+    "黄金": ("gold",),
+    "色纺": ("color", "spinning"),
+    "制造": ("manufacturing",),
+    "数字": ("digital",),
+    "生产建设兵团": ("production", "construction", "corps"),
+    "兵团": ("corps",),
+    "西部": ("western",),
+    "东方": ("east",),
+    "中国": ("china",),
+}
+
+#: Chinese legal forms, longest first so 股份有限公司 is removed whole.
+HAN_LEGAL: tuple[str, ...] = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+    "公司",
+    "股份",
+)
+
+#: Place names: canonical Latin spelling -> level. Variants (Hetian/Hotan, Akesu/Aksu) fold to one.
+PLACE_SYNONYMS: dict[str, str] = {
+    "hetian": "hotan",
+    "khotan": "hotan",
+    "akesu": "aksu",
+    "kashi": "kashgar",
+    "tulufan": "turpan",
+    "turfan": "turpan",
+    "wulumuqi": "urumqi",
+    "kumul": "hami",
+    "kelamayi": "karamay",
+    "kuerle": "korla",
+    "ili": "yili",
+    "aletai": "altay",
+    "alaer": "alar",
+    "kuche": "kuqa",
+    "peking": "beijing",
+    "canton": "guangzhou",
+    "xizang": "tibet",
+    "hong": "hongkong",
+}
+PROVINCES: frozenset[str] = frozenset(
+    {
+        "xinjiang",
+        "beijing",
+        "shanghai",
+        "tianjin",
+        "chongqing",
+        "hebei",
+        "shanxi",
+        "shaanxi",
+        "liaoning",
+        "jilin",
+        "heilongjiang",
+        "jiangsu",
+        "zhejiang",
+        "anhui",
+        "fujian",
+        "jiangxi",
+        "shandong",
+        "henan",
+        "hubei",
+        "hunan",
+        "guangdong",
+        "hainan",
+        "sichuan",
+        "guizhou",
+        "yunnan",
+        "gansu",
+        "qinghai",
+        "guangxi",
+        "tibet",
+        "ningxia",
+        "mongolia",
+        "hongkong",
+        "macau",
+        "uyghur",
+        "uighur",
+        "xuar",
+    }
+)
+CITIES: frozenset[str] = frozenset(
+    {
+        "urumqi",
+        "hotan",
+        "aksu",
+        "kashgar",
+        "turpan",
+        "hami",
+        "changji",
+        "karamay",
+        "shihezi",
+        "korla",
+        "yili",
+        "bortala",
+        "bayingolin",
+        "kizilsu",
+        "altay",
+        "tacheng",
+        "shanshan",
+        "yanqi",
+        "wujiaqu",
+        "tumxuk",
+        "alar",
+        "kuqa",
+        "zhundong",
+        "hefei",
+        "nanjing",
+        "nanchang",
+        "hangzhou",
+        "zhuhai",
+        "shenzhen",
+        "xiamen",
+        "wuxi",
+        "donghai",
+        "luzhou",
+        "jiaxing",
+        "baoding",
+        "chengdu",
+        "guangzhou",
+        "suzhou",
+        "ningbo",
+        "dongguan",
+        "foshan",
+        "qingdao",
+        "dalian",
+        "wuhan",
+        "changsha",
+        "xian",
+        "zhengzhou",
+        "jinan",
+        "kunming",
+        "lanzhou",
+        "xining",
+        "yinchuan",
+        "hohhot",
+        "harbin",
+        "changchun",
+        "shenyang",
+        "shijiazhuang",
+        "taiyuan",
+        "fuzhou",
+        "guiyang",
+        "nanning",
+        "haikou",
+        "lhasa",
+        "yangzhou",
+        "changzhou",
+        "nantong",
+        "xuzhou",
+        "wenzhou",
+        "shaoxing",
+        "huzhou",
+        "jinhua",
+        "taizhou",
+        "yantai",
+        "weifang",
+        "zibo",
+        "tangshan",
+        "handan",
+        "hengshui",
+        "zhangjiakou",
+        "langfang",
+        "cangzhou",
+        "baotou",
+        "ordos",
+        "yulin",
+        "baoji",
+        "mianyang",
+        "leshan",
+        "yibin",
+        "zigong",
+        "panzhihua",
+        "quzhou",
+        "lishui",
+        "jiujiang",
+        "ganzhou",
+        "shangrao",
+        "yichun",
+        "xinyu",
+        "lianyungang",
+        "huaian",
+        "yancheng",
+        "zhenjiang",
+        "zhongshan",
+        "jiangmen",
+        "huizhou",
+        "shantou",
+        "zhanjiang",
+        "dongying",
+        "linyi",
+        "liaocheng",
+        "dezhou",
+        "binzhou",
+        "jining",
+        "tai'an",
+        "weihai",
+        "rizhao",
+        "zaozhuang",
+        "heze",
+        "shouguang",
+        "jiayuguan",
+        "jiuquan",
+        "zhangye",
+        "wuwei",
+        "tianshui",
+        "baiyin",
+        "golmud",
+        "delingha",
+        "manas",
+        "fukang",
+        "kuitun",
+        "wusu",
+        "bole",
+        "yining",
+        "huocheng",
+        "kashi",
+        "yarkand",
+        "shache",
+        "hetian",
+        "moyu",
+        "lop",
+        "luopu",
+        "qiemo",
+        "ruoqiang",
+        "bachu",
+        "maralbexi",
+        "tekes",
+        "qapqal",
+        "nilka",
+        "xinyuan",
+        "zhaosu",
+        "gongliu",
+        "hatu",
+    }
+)
+#: Chinese spellings of places, so the bridge can tell a place from a brand.
+HAN_PLACES: tuple[str, ...] = (
+    "新疆维吾尔自治区",
+    "新疆",
+    "乌鲁木齐",
+    "和田",
+    "阿克苏",
+    "喀什",
+    "吐鲁番",
+    "哈密",
+    "昌吉",
+    "克拉玛依",
+    "石河子",
+    "库尔勒",
+    "伊犁",
+    "鄯善",
+    "焉耆",
+    "五家渠",
+    "阿拉尔",
+    "库车",
+    "准东",
+    "合肥",
+    "南京",
+    "南昌",
+    "杭州",
+    "珠海",
+    "深圳",
+    "厦门",
+    "无锡",
+    "东海",
+    "泸州",
+    "嘉兴",
+    "保定",
+    "天津",
+    "北京",
+    "上海",
+    "重庆",
+    "广东",
+    "浙江",
+    "安徽",
+    "江苏",
+    "河北",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "四川",
+    "福建",
+    "江西",
+    "广州",
+    "成都",
+    "苏州",
+    "宁波",
+    "青岛",
+    "大连",
+    "武汉",
+    "西安",
+    "郑州",
+    "长沙",
+    "内蒙古",
+    "包头",
+    "鄂尔多斯",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "陕西",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "云南",
+    "贵州",
+    "广西",
+    "海南",
+    "香港",
+)
+_HAN_PLACE_LATIN: dict[str, str] = {
+    "新疆维吾尔自治区": "xinjiang",
+    "内蒙古": "mongolia",
+    "陕西": "shaanxi",
+    "香港": "hongkong",
+    "鄂尔多斯": "ordos",
+    "阿拉尔": "alar",
+    "库车": "kuqa",
+}
+#: Chinese names whose list spelling is an exonym, not pinyin (准噶尔 is "Junggar", not "zhungeer").
+HAN_EXONYMS: dict[str, str] = {"准噶尔": "junggar"}
+#: Characters OpenCC's t2s leaves alone but that differ between Taiwan and mainland usage.
+_EXTRA_T2S = str.maketrans({"矽": "硅", "臺": "台", "鑛": "矿"})
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_BRACKET = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
+_LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_t2s = OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width -> ASCII, compatibility forms), Traditional -> Simplified, lower-case.
+
+    Why: the same supplier arrives full-width from a Chinese ERP, in Traditional characters from a Hong
+    Kong or Taiwan office and upper-case from a customs filing; none of that is identity.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u3001", ",").replace("\u3002", ".").replace("\u00b7", " ")
+    if _HAN.search(text):
+        text = str(_t2s.convert(text)).translate(_EXTRA_T2S)
+    # accents (é -> e): a transliteration choice, not identity
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return text.lower()
+
+
+def has_han(text: str | None) -> bool:
+    """True if the text contains Chinese characters (and so can be compared with a list's Chinese name)."""
+    return bool(text and _HAN.search(text))
+
+
+def canonical_place(token: str) -> str:
+    """Fold a place spelling to one canonical form (Hetian -> hotan), leaving other tokens unchanged."""
+    return PLACE_SYNONYMS.get(token, token)
+
+
+def token_kind(token: str) -> TokenKind:
+    """What a canonical token is: the weight the matcher gives it depends on this."""
+    if token in PROVINCES:
+        return TokenKind.PROVINCE
+    if token in CITIES:
+        return TokenKind.CITY
+    if token in GENERIC_TOKENS:
+        return TokenKind.GENERIC
+    return TokenKind.DISTINCTIVE
+
+
+@lru_cache(maxsize=1)
+def _pinyin_generic() -> dict[str, tuple[str, ...]]:
+    """Pinyin spellings of the generic Chinese words ("huaxue" -> chemical), built from `HAN_GENERIC`.
+
+    Why: names romanised wholesale ("Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi") should meet the
+    translated list spelling ("Xinjiang Zhongtai Chemical Co., Ltd.").
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for han, english in HAN_GENERIC.items():
+        key = "".join(lazy_pinyin(han))
+        out.setdefault(key, english)
+    return out
+
+
+def _canonical_latin(raw_tokens: list[str]) -> list[str]:
+    """Expand abbreviations, translate pinyin generic words, join split pinyin words, fold places."""
+    pg = _pinyin_generic()
+    out: list[str] = []
+    i = 0
+    while i < len(raw_tokens):
+        tok = raw_tokens[i]
+        # "hua xue" / "xin neng yuan": a generic word romanised syllable by syllable
+        joined = False
+        for span in (3, 2):
+            if i + span <= len(raw_tokens):
+                cand = "".join(raw_tokens[i : i + span])
+                if cand in pg:
+                    out.extend(pg[cand])
+                    i += span
+                    joined = True
+                    break
+        if joined:
+            continue
+        if tok in pg and tok not in GENERIC_TOKENS:
+            out.extend(pg[tok])
+        else:
+            out.append(canonical_place(ABBREVIATIONS.get(tok, _spell(tok))))
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, str]:
+    """Single-deletion variants of the known words (legal forms, generic words, places) -> the word."""
+    words = {*LEGAL_TOKENS, *GENERIC_TOKENS, *PROVINCES, *CITIES, *ABBREVIATIONS.values()}
+    out: dict[str, str] = {}
+    for w in sorted(words):
+        if len(w) >= 5 and w.isalpha():
+            for v in (w, *(w[:i] + w[i + 1 :] for i in range(len(w)))):
+                out.setdefault(v, w)
+    return out
+
+
+def _spell(token: str) -> str:
+    """Correct a one-letter slip in a *known* word ("Gruop", "Xinjaing", "Intelilgent").
+
+    Why only known words: a typo in the trade name is the matcher's business (a fuzzy token match it can
+    report); a typo in "Group" or "Xinjiang" would otherwise turn a decoration into an unmatched,
+    distinctive-looking token and sink an otherwise exact name.
+    """
+    if len(token) < 5 or not token.isalpha():
+        return token
+    vocab = _vocabulary()
+    if vocab.get(token) == token or token in ABBREVIATIONS:
+        return token
+    from rapidfuzz.distance import OSA
+
+    for v in (token, *(token[:i] + token[i + 1 :] for i in range(len(token)))):
+        word = vocab.get(v)
+        if word and word[0] == token[0] and OSA.distance(token, word, score_cutoff=1) <= 1:
+            # places only by transposition: Tanyuan is a trade name, not a misspelt Taiyuan
+            if (word in CITIES or word in PROVINCES) and sorted(word) != sorted(token):
+                continue
+            return word
+    return token
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable pypinyin knows (about 410)."""
+    from pypinyin.constants import PINYIN_DICT
+
+    chars = "".join(chr(c) for c in PINYIN_DICT if 0x4E00 <= c <= 0x9FFF)
+    return frozenset(s for s in lazy_pinyin(chars) if s.isalpha())
+
+
+@lru_cache(maxsize=65536)
+def pinyin_split(token: str) -> tuple[str, ...] | None:
+    """The token as the fewest Mandarin syllables of 2+ letters ("zhongtai" -> zhong, tai), or None."""
+    syl = pinyin_syllables()
+    n = len(token)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for i in range(n):
+        prefix = best[i]
+        if prefix is None:
+            continue
+        for j in range(i + 2, min(n, i + 6) + 1):
+            if token[i:j] in syl:
+                cand = (*prefix, token[i:j])
+                current = best[j]
+                if current is None or len(cand) < len(current):
+                    best[j] = cand
+    return best[n]
+
+
+def is_pinyin_word(token: str) -> bool:
+    """True if the token splits into Mandarin syllables ("zhongtai", "tanyuan")."""
+    return pinyin_split(token) is not None
+
+
+def other_pinyin_name(a: str, b: str) -> bool:
+    """True when two tokens are valid pinyin of as many syllables, differing in exactly one syllable.
+
+    Why: Zhongtai / Zhongtian or Tanyuan / Tianyuan are other trade names far more often than typing
+    errors, so the matcher does not forgive that one letter; "Chenugang" (three syllables against the two
+    of "Chenguang") is still a typo.
+    """
+    sa, sb = pinyin_split(a), pinyin_split(b)
+    if sa is None or sb is None or len(sa) != len(sb) or len(sa) < 2:
+        return False
+    return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
+
+
+def latin_tokens(text: str) -> list[str]:
+    """Canonical Latin tokens of already-folded text, legal forms and stopwords included."""
+    raw = [t.replace("'", "") for t in _LATIN_TOKEN.findall(text.replace("&", " and "))]
+    return _canonical_latin(raw)
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A name split into what identifies (tokens, han) and what qualifies or decorates it."""
+
+    original: str
+    #: Canonical Latin tokens, legal forms and stopwords removed, bracketed places removed.
+    tokens: tuple[str, ...]
+    #: Legal-form tokens found (e.g. company, limited, group), for the explanation only.
+    legal: tuple[str, ...]
+    #: Canonical places named in brackets: "(Shanshan)" -> ("shanshan",).
+    qualifiers: tuple[str, ...]
+    #: Simplified Chinese name, legal forms and bracketed qualifiers removed ("" if no Chinese).
+    han: str
+    #: Latin tokens derived from the Chinese name (the pinyin bridge); empty if no Chinese.
+    bridge: tuple[str, ...]
+    #: Which bridge tokens are raw pinyin (not a translated generic word or a known place).
+    bridge_pinyin: frozenset[str]
+
+    @property
+    def latin(self) -> tuple[str, ...]:
+        """The tokens to compare with Latin names: the name's own, or the bridge for a Chinese-only name."""
+        return self.tokens if self.tokens else self.bridge
+
+    @property
+    def places(self) -> frozenset[str]:
+        """Every place the name mentions, in its words or in brackets."""
+        toks = self.tokens if self.tokens else self.bridge
+        return frozenset(t for t in (*toks, *self.qualifiers) if t in PROVINCES or t in CITIES)
+
+
+def _strip_han_legal(han: str) -> tuple[str, list[str]]:
+    found: list[str] = []
+    for form in HAN_LEGAL:
+        if form in han:
+            found.append(form)
+            han = han.replace(form, "")
+    return han, found
+
+
+def _bridge(han: str) -> tuple[list[str], set[str]]:
+    """Segment a Chinese name into generic words, places and the rest; render each in Latin tokens."""
+    tokens: list[str] = []
+    pinyin_tokens: set[str] = set()
+    run: list[str] = []
+
+    def flush() -> None:
+        # a run of characters that is neither a place nor a generic word: the trade name, mostly two
+        # characters a word; an odd last character joins the word before it
+        chunks = [run[i : i + 2] for i in range(0, len(run), 2)]
+        if len(chunks) > 1 and len(chunks[-1]) == 1:
+            last = chunks.pop()
+            chunks[-1] = chunks[-1] + last
+        for chunk in chunks:
+            tok = "".join(lazy_pinyin("".join(chunk)))
+            tokens.append(canonical_place(tok))
+            if tok not in CITIES and tok not in PROVINCES:
+                pinyin_tokens.add(tok)
+        run.clear()
+
+    i = 0
+    while i < len(han):
+        hit = False
+        for han_word, latin in HAN_EXONYMS.items():
+            if han.startswith(han_word, i):
+                flush()
+                tokens.append(latin)
+                i += len(han_word)
+                hit = True
+                break
+        if hit:
+            continue
+        for place in HAN_PLACES:
+            if han.startswith(place, i):
+                flush()
+                latin = _HAN_PLACE_LATIN.get(place) or "".join(lazy_pinyin(place))
+                tokens.append(canonical_place(latin))
+                i += len(place)
+                hit = True
+                break
+        if hit:
+            continue
+        for word in sorted(HAN_GENERIC, key=len, reverse=True):
+            if han.startswith(word, i):
+                flush()
+                tokens.extend(HAN_GENERIC[word])
+                i += len(word)
+                hit = True
+                break
+        if hit:
+            continue
+        ch = han[i]
+        if _HAN.match(ch):
+            run.append(ch)
+        else:
+            flush()
+        i += 1
+    flush()
+    return tokens, pinyin_tokens
+
+
+@lru_cache(maxsize=65536)
+def normalise(name: str) -> NormalisedName:
+    """Normalise one name (any script). Cached: list names are normalised once, queries repeat a lot."""
+    folded = fold(name)
+    qualifiers: list[str] = []
+    legal: list[str] = []
+    inline: list[str] = []
+
+    # Bracketed parts: a place is a qualifier ("(Shanshan)"), a legal form is dropped ("(Group)"), anything
+    # else (an acronym, "(SMIC)") stays part of the name.
+    def bracket(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        inner_han = "".join(_HAN.findall(inner))
+        toks = latin_tokens(inner) if not inner_han else list(_bridge(_strip_han_legal(inner_han)[0])[0])
+        if inner_han and inner_han in HAN_LEGAL:
+            legal.append(inner_han)
+            return " "
+        if toks and all(t in PROVINCES or t in CITIES for t in toks):
+            qualifiers.extend(toks)
+            return " "
+        if toks and all(t in LEGAL_TOKENS for t in toks):
+            legal.extend(toks)
+            return " "
+        inline.append(inner)
+        return " " + inner + " "
+
+    stripped = _BRACKET.sub(bracket, folded)
+    han_raw = "".join(_HAN.findall(stripped))
+    han, han_legal = _strip_han_legal(han_raw)
+    legal.extend(han_legal)
+    latin_part = _HAN.sub(" ", stripped)
+    tokens: list[str] = []
+    for tok in latin_tokens(latin_part):
+        if tok in STOPWORDS:
+            continue
+        if tok in LEGAL_TOKENS:
+            legal.append(tok)
+            continue
+        tokens.append(tok)
+    bridge, pinyin_tokens = _bridge(han) if han else ([], set())
+    return NormalisedName(
+        original=name,
+        tokens=tuple(tokens),
+        legal=tuple(legal),
+        qualifiers=tuple(dict.fromkeys(qualifiers)),
+        han=han,
+        bridge=tuple(bridge),
+        bridge_pinyin=frozenset(pinyin_tokens),
+    )
+
+
+def basic_normalise(name: str) -> str:
+    """Lower-case, punctuation stripped, whitespace collapsed: what the rapidfuzz baseline is given.
+
+    Kept here so the baseline and our matcher fold Unicode the same way and differ only in what they
+    do beyond that.
+    """
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
