@@ -85,6 +85,8 @@ class XuarLocationRule:
 
     def __init__(self, detector: LocationDetector) -> None:
         self.detector = detector
+        #: answers per screened record: a facility met in many products' traces is located once
+        self._answers: dict[tuple[object, ...], LocationResult] = {}
 
     def references(self) -> list[ReferenceVersion]:
         g = self.detector.gazetteer
@@ -96,7 +98,21 @@ class XuarLocationRule:
 
     def assess(self, ctx: FacilityContext) -> list[Signal]:
         fac = ctx.facility
-        result = self.detector.detect(facility_record(fac, ctx.operator))
+        registration = ctx.operator.registration_id if ctx.operator else None
+        key = (
+            fac.name,
+            fac.country,
+            fac.address,
+            fac.city,
+            fac.region,
+            fac.postal_code,
+            fac.latitude,
+            fac.longitude,
+            registration,
+        )
+        result = self._answers.get(key)
+        if result is None:
+            result = self._answers[key] = self.detector.detect(facility_record(fac, ctx.operator))
         if result.in_xuar is False:
             return []
         strongest = _strongest_for(result)
