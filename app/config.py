@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
+    #: use tracegraph's server-side procedures when the server has them (scripts/neo4j.sh installs them)
+    neo4j_procedures: bool = True
     #: seconds a single store call may take before it is abandoned
     store_timeout_s: float = 30.0
     #: the tenant used when a request does not name one (keys and roles arrive with issue 5)

@@ -66,7 +66,10 @@ MVN="${MVN:-mvn}"
 if [ -z "${JAVA:-}" ]; then
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA="java"; fi
 fi
+JAVAC="${JAVAC:-$(dirname "$(command -v "$JAVA" 2>/dev/null || echo java)")/javac}"
+[ -x "$JAVAC" ] || JAVAC="javac"
 ENTRY_POINT="org.neo4j.server.CommunityEntryPoint"
+PROC_SRC="$REPO_ROOT/scripts/neo4j/procedures/src"
 
 # JVM flags of the official 5.x launcher (the server.jvm.additional lines of the
 # stock neo4j.conf) minus -XX:+AlwaysPreTouch (slower start, RSS = full heap).
@@ -226,6 +229,29 @@ fetch_jars() {
   log "fetched $(ls "$LIB_DIR"/*.jar | wc -l) jars in $((SECONDS - t0))s"
 }
 
+# tracegraph's server-side procedures (scripts/neo4j/procedures): compiled against the very jars the
+# server runs, into plugins/, and rebuilt only when their sources change. The service works without
+# them (it falls back to plain Cypher), so a failed build is a warning, not a failed start.
+build_procedures() {
+  local plugins="$N4J_DIR/plugins" jar="$N4J_DIR/plugins/tracegraph-procedures.jar" stamp sum
+  mkdir -p "$plugins"
+  sum="$(cat "$PROC_SRC"/org/tracegraph/*.java | cksum | cut -d' ' -f1)-$NEO4J_VERSION"
+  stamp="$plugins/.tracegraph-procedures.$sum"
+  if [ -f "$jar" ] && [ -f "$stamp" ]; then return 0; fi
+  local out; out="$(mktemp -d)"
+  if "$JAVAC" -nowarn -d "$out" -cp "$LIB_DIR/*" "$PROC_SRC"/org/tracegraph/*.java >"$LOG_DIR/procedures-build.log" 2>&1 \
+      && "$(dirname "$JAVAC")/jar" cf "$jar.tmp" -C "$out" . 2>>"$LOG_DIR/procedures-build.log"; then
+    mv "$jar.tmp" "$jar"
+    rm -f "$plugins"/.tracegraph-procedures.*
+    touch "$stamp"
+    log "built tracegraph procedures into ${jar#"$REPO_ROOT"/}"
+  else
+    rm -f "$jar.tmp"
+    log "warning: could not build tracegraph procedures (see $LOG_DIR/procedures-build.log); traces use plain Cypher"
+  fi
+  rm -rf "$out"
+}
+
 write_conf() {
   local port="$1" http_port="${TRACEGRAPH_NEO4J_HTTP_PORT:-}"
   mkdir -p "$CONF_DIR" "$DATA_DIR" "$LOG_DIR" "$RUN_DIR" "$N4J_DIR/plugins" "$N4J_DIR/import"
@@ -343,6 +369,7 @@ cmd_up() {
   port="${TRACEGRAPH_NEO4J_BOLT_PORT:-7687}"
   fetch_jars
   write_conf "$port"
+  build_procedures
   ensure_password
   pw="$(read_password)"
   if port_in_use "$port"; then

@@ -12,7 +12,7 @@ Results are returned in a deterministic order (sorted by key) so both stores giv
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,6 +67,51 @@ class TenantInfo:
     tenant: str
     data_version: str
     counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SupplyClosure:
+    """Supply rows prefetched for a whole upstream: `rows` by key for every key in `asked`.
+
+    A key in `asked` without rows has none; a key outside `asked` was not prefetched and must be read.
+    """
+
+    rows: Mapping[SourcingKey, list[Supply]]
+    asked: frozenset[SourcingKey]
+
+
+def closure_keys(item_id: str, facility_id: str, bom: Iterable[BomLine]) -> list[SourcingKey]:
+    """The keys a state (item, facility) asks about: the item itself (resale) and its components.
+
+    The walk and every prefetch ask exactly these, so a prefetched closure covers a walk's reads.
+    """
+    return [(facility_id, item_id), *((facility_id, line.component_item_id) for line in bom)]
+
+
+def supply_closure_by_tiers(store: GraphStore, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
+    """A closure built from `get_supply`, one call per tier: the portable way every store has.
+
+    It follows every row (a superset of what the walk follows), asking `closure_keys` of each state it
+    reaches once.
+    """
+    rows: dict[SourcingKey, list[Supply]] = {}
+    asked: set[SourcingKey] = set()
+    seen: set[tuple[str, str]] = set()
+    frontier = set(keys)
+    while frontier:
+        asked |= frontier
+        got = store.get_supply(tenant, sorted(frontier))
+        rows.update(got)
+        following: set[SourcingKey] = set()
+        for group in got.values():
+            for row in group:
+                state = (row.sourcing.item_id, row.sourcing.supplier_facility_id)
+                if row.item is None or row.facility is None or state in seen:
+                    continue
+                seen.add(state)
+                following.update(closure_keys(state[0], state[1], row.bom))
+        frontier = following - asked
+    return SupplyClosure(rows=rows, asked=frozenset(asked))
 
 
 @runtime_checkable
@@ -140,6 +185,15 @@ class GraphStore(Protocol):
 
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
+        ...
+
+    def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
+        """Every supply row upstream of `keys`, as `get_supply` would give it tier by tier.
+
+        A trace on a networked store spends most of its time on per-tier round trips and index seeks;
+        a store that can walk the whole upstream server-side in one call (Neo4j with tracegraph's
+        procedure) answers here, others return `supply_closure_by_tiers`.
+        """
         ...
 
     def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:

@@ -234,6 +234,11 @@ CALL (i) {{
 RETURN collect([k[0], k[1], properties(s), properties(f), properties(c), properties(i), bom]) AS rows
 """
 
+# tracegraph's server-side procedure (scripts/neo4j/procedures): the whole upstream in one call.
+SUPPLY_CLOSURE_PROCEDURE = "tracegraph.supplyClosure"
+SUPPLY_CLOSURE = f"CALL {SUPPLY_CLOSURE_PROCEDURE}($tenant, $keys) YIELD rows, asked RETURN rows, asked"
+HAS_PROCEDURE = "SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS found"
+
 GET_SOURCING = f"""
 UNWIND $keys AS k
 MATCH (s:{Label.SOURCING} {{tenant: $tenant, buyer_key: k[0], item_id: k[1]}})

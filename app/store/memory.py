@@ -36,7 +36,7 @@ import networkx as nx
 
 from app.errors import ConflictError, StoreError
 from app.perf import gc_paused
-from app.store.base import RecordKind, SourcingKey, Supply, TenantInfo
+from app.store.base import RecordKind, SourcingKey, Supply, SupplyClosure, TenantInfo, supply_closure_by_tiers
 from app.store.graph_model import (
     FK_RELS,
     LABEL_OF_KIND,
@@ -273,6 +273,11 @@ class MemoryStore:
                 ]
                 for key, group in rows.items()
             }
+
+    def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
+        """Tier by tier: in process, a tier costs a function call, not a round trip."""
+        with self.snapshot():
+            return supply_closure_by_tiers(self, tenant, keys)
 
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""

@@ -52,7 +52,14 @@ from neo4j.exceptions import (
 from app.config import Settings
 from app.errors import ConflictError, StoreError, StoreUnavailableError, TracegraphError
 from app.store import cypher
-from app.store.base import RecordKind, SourcingKey, Supply, TenantInfo
+from app.store.base import (
+    RecordKind,
+    SourcingKey,
+    Supply,
+    SupplyClosure,
+    TenantInfo,
+    supply_closure_by_tiers,
+)
 from app.store.graph_model import (
     FK_RELS,
     LABEL_OF_KIND,
@@ -103,6 +110,45 @@ FIRST_WRITE_BATCH = 250
 TARGET_LABELS: frozenset[Label] = frozenset({spec.target for spec in FK_RELS} | {Label.ITEM})
 
 
+def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
+    """Supply rows `[buyer, item, sourcing, facility, operator, item, bom]` grouped by key and sorted.
+
+    Facility, company and item records are built once per node; an item's bill of materials comes with
+    its first row (later rows of the same item may carry none).
+    """
+    out: dict[SourcingKey, list[Supply]] = {}
+    facilities: dict[str, Facility] = {}
+    companies: dict[str, Company] = {}
+    items: dict[str, tuple[Item, tuple[BomLine, ...]]] = {}
+    for buyer, item_id, sprops, fprops, cprops, iprops, bom in rows:
+        fac = None
+        if fprops is not None:
+            fac = facilities.get(fprops["id"]) or facilities.setdefault(
+                fprops["id"], Facility.from_props(fprops)
+            )
+        operator = None
+        if cprops is not None:
+            operator = companies.get(cprops["id"]) or companies.setdefault(
+                cprops["id"], Company.from_props(cprops)
+            )
+        item: Item | None = None
+        lines: tuple[BomLine, ...] = ()
+        if iprops is not None:
+            if iprops["id"] not in items:
+                parts = sorted((c, p) for c, p in bom if c is not None)
+                items[iprops["id"]] = (
+                    Item.from_props(iprops),
+                    tuple(bom_line(iprops["id"], c, p) for c, p in parts),
+                )
+            item, lines = items[iprops["id"]]
+        out.setdefault((buyer, item_id), []).append(
+            Supply(Sourcing.from_props(sprops), fac, operator, item, lines)
+        )
+    for group in out.values():
+        group.sort(key=lambda row: row.sourcing.sourcing_id)
+    return dict(sorted(out.items()))
+
+
 def _chunks(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -145,6 +191,9 @@ class Neo4jStore:
         self._batch_size = batch_size
         #: the read transaction of the calling thread's open `snapshot()`, if any
         self._local = threading.local()
+        self._use_procedures = settings.neo4j_procedures
+        #: whether the server has tracegraph's closure procedure; asked on first use
+        self._closure_procedure: bool | None = None
         try:
             self._driver: Driver = GraphDatabase.driver(
                 settings.neo4j_uri,
@@ -370,41 +419,31 @@ class Neo4jStore:
 
     def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:
         """Sourcing rows per (buyer, item) with each supplier facility and its operator, one query."""
-        out: dict[SourcingKey, list[Supply]] = {}
         wanted = [[b, i] for b, i in sorted(set(keys))]
-        facilities: dict[str, Facility] = {}
-        companies: dict[str, Company] = {}
-        items: dict[str, tuple[Item, tuple[BomLine, ...]]] = {}
+        rows: list[Any] = []
         for chunk in _chunks(wanted, self._batch_size):
-            for buyer, item_id, sprops, fprops, cprops, iprops, bom in self._collected(
-                cypher.GET_SUPPLY, tenant=tenant, keys=list(chunk)
-            ):
-                fac = None
-                if fprops is not None:
-                    fac = facilities.get(fprops["id"]) or facilities.setdefault(
-                        fprops["id"], Facility.from_props(fprops)
-                    )
-                operator = None
-                if cprops is not None:
-                    operator = companies.get(cprops["id"]) or companies.setdefault(
-                        cprops["id"], Company.from_props(cprops)
-                    )
-                item: Item | None = None
-                lines: tuple[BomLine, ...] = ()
-                if iprops is not None:
-                    if iprops["id"] not in items:
-                        parts = sorted((c, p) for c, p in bom if c is not None)
-                        items[iprops["id"]] = (
-                            Item.from_props(iprops),
-                            tuple(bom_line(iprops["id"], c, p) for c, p in parts),
-                        )
-                    item, lines = items[iprops["id"]]
-                out.setdefault((buyer, item_id), []).append(
-                    Supply(Sourcing.from_props(sprops), fac, operator, item, lines)
-                )
-        for rows in out.values():
-            rows.sort(key=lambda row: row.sourcing.sourcing_id)
-        return dict(sorted(out.items()))
+            rows.extend(self._collected(cypher.GET_SUPPLY, tenant=tenant, keys=list(chunk)))
+        return _supply_by_key(rows)
+
+    def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
+        """The whole upstream in one call to tracegraph's server-side procedure when the server has it
+        (`scripts/neo4j.sh` builds it into the plugins folder); otherwise tier by tier."""
+        if not self._has_closure_procedure():
+            return supply_closure_by_tiers(self, tenant, keys)
+        wanted = [[b, i] for b, i in sorted(set(keys))]
+        records = self._read(cypher.SUPPLY_CLOSURE, tenant=tenant, keys=wanted)
+        rows, asked = (records[0]["rows"], records[0]["asked"]) if records else ([], [])
+        return SupplyClosure(rows=_supply_by_key(rows), asked=frozenset((b, i) for b, i in asked))
+
+    def _has_closure_procedure(self) -> bool:
+        """Whether the server has the closure procedure (asked once; `use_procedures=False` skips it)."""
+        if self._closure_procedure is None:
+            if not self._use_procedures:
+                self._closure_procedure = False
+            else:
+                found = self._read(cypher.HAS_PROCEDURE, name=cypher.SUPPLY_CLOSURE_PROCEDURE)
+                self._closure_procedure = bool(found and found[0]["found"])
+        return self._closure_procedure
 
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""

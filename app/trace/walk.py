@@ -18,7 +18,7 @@ How it runs:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ import networkx as nx
 
 from app.errors import NotFoundError
 from app.perf import gc_paused
-from app.store.base import GraphStore, SourcingKey
+from app.store.base import GraphStore, SourcingKey, Supply, closure_keys
 from app.trace.models import (
     Cycle,
     DocumentRef,
@@ -97,6 +97,14 @@ class _Cache:
     _seen_documents: set[str] = field(default_factory=set)
 
     _seen_boms: set[str] = field(default_factory=set)
+    #: the upstream read ahead in one call (see `prefetch`), and the keys it covers
+    _ahead: Mapping[SourcingKey, list[Supply]] = field(default_factory=dict)
+    _ahead_asked: frozenset[SourcingKey] = frozenset()
+
+    def prefetch(self, keys: Collection[SourcingKey]) -> None:
+        """Read the whole upstream of `keys` at once; the tiers then read from it, not from the store."""
+        closure = self.store.get_supply_closure(self.tenant, keys)
+        self._ahead, self._ahead_asked = closure.rows, closure.asked
 
     def load_items(self, ids: Iterable[str]) -> None:
         """Item records, for names in the document (asked once, at the end of the walk)."""
@@ -113,7 +121,10 @@ class _Cache:
 
     def supply(self, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """The sourcing rows for `keys`, keeping the supplier facilities and operators that come along."""
-        rows = self.store.get_supply(self.tenant, sorted(keys))
+        missing = [k for k in keys if k not in self._ahead_asked]
+        rows = {k: self._ahead[k] for k in sorted(keys) if k in self._ahead}
+        if missing:  # not covered by the prefetch (a store without one): ask the store
+            rows.update(self.store.get_supply(self.tenant, sorted(missing)))
         out: dict[SourcingKey, list[Sourcing]] = {}
         parents: set[str] = set()
         for key, group in rows.items():
@@ -182,6 +193,7 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
     walk = _Walk(root=root)
     walk.roles[root] = Role.PRODUCT
     walk.tiers[root] = 0
+    cache.prefetch([("", root.item_id)])
     tier1 = cache.supply([("", root.item_id)]).get(("", root.item_id), [])
     if not tier1:
         walk.gaps.append(_RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING))
@@ -201,9 +213,7 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
         # come with the answer, ready for the next tier.
         keys: set[SourcingKey] = set()
         for s in states:
-            keys.add((s.facility_id, s.item_id))
-            for line in cache.bom.get(s.item_id, []):
-                keys.add((s.facility_id, line.component_item_id))
+            keys.update(closure_keys(s.item_id, s.facility_id, cache.bom.get(s.item_id, [])))
         rows = cache.supply(keys)
         following: set[State] = set()
         for s in states:

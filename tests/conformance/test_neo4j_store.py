@@ -246,3 +246,22 @@ def test_write_leaves_the_garbage_collector_as_it_found_it(neo4j_store: Neo4jSto
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_closure_procedure_is_installed_and_agrees_with_plain_cypher(
+    neo4j_store: Neo4jStore, tenant: str
+) -> None:
+    """`scripts/neo4j.sh` builds the server-side procedure; without it the store falls back to Cypher."""
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    neo4j_store.write_bundle(tenant, _upstream_bundle(), "v1")
+    assert neo4j_store._has_closure_procedure()
+    plain = Neo4jStore(Settings(store=StoreBackend.NEO4J, neo4j_procedures=False))
+    try:
+        assert not plain._has_closure_procedure()
+        for key in ([("", "P")], [("M", "A"), ("M", "B")]):
+            fast = neo4j_store.get_supply_closure(tenant, key)
+            slow = plain.get_supply_closure(tenant, key)
+            assert fast.asked == slow.asked and dict(fast.rows) == dict(slow.rows)
+    finally:
+        plain.close()

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from app.errors import ConflictError
-from app.store.base import GraphStore, RecordKind
-from graph_schema import Bundle, ItemKind, ReviewVerdict
+from app.store.base import GraphStore, RecordKind, supply_closure_by_tiers
+from graph_schema import Activity, Bundle, ItemKind, ReviewVerdict
 from tests.builders import (
     bom_line,
     bundle,
@@ -207,6 +207,58 @@ def test_get_sourcing_groups_by_buyer_and_item(store: GraphStore, tenant: str) -
     assert [s.sourcing_id for s in importer] == sorted(s.sourcing_id for s in rows[:3])
     assert all(s.buyer_facility_id is None for s in importer)  # "" is the importer itself
     assert got[("B1", "I1")] == [rows[3]]
+
+
+def _upstream_bundle() -> Bundle:
+    """A product through a trader to a maker with two components, one shared, one bought twice over."""
+    return bundle(
+        companies=[company("C1", name="Maker"), company("C2", name="Trader")],
+        facilities=[
+            facility("T", "C2", activity=Activity.TRADING),
+            facility("M", "C1"),
+            facility("S1", "C1"),
+            facility("S2", "C1"),
+            facility("FARM", "C1", activity=Activity.FARM),
+        ],
+        items=[
+            item("P"),
+            item("A", ItemKind.COMPONENT),
+            item("B", ItemKind.COMPONENT),
+            item("R", ItemKind.MATERIAL),
+        ],
+        bom=[bom_line("P", "A"), bom_line("P", "B"), bom_line("A", "R"), bom_line("B", "R")],
+        sourcing=[
+            sourcing("P", "T"),
+            sourcing("P", "M", "T"),
+            sourcing("A", "S1", "M"),
+            sourcing("B", "S1", "M"),
+            sourcing("B", "S2", "M"),
+            sourcing("R", "FARM", "S1"),
+            sourcing("R", "FARM", "S2"),
+            sourcing("R", "S2", "S1"),  # a maker that also trades: followed by the closure
+        ],
+    )
+
+
+def test_supply_closure_gives_what_tier_by_tier_reads_give(store: GraphStore, tenant: str) -> None:
+    store.write_bundle(tenant, _upstream_bundle(), "v1")
+    with store.snapshot():
+        closure = store.get_supply_closure(tenant, [("", "P")])
+        portable = supply_closure_by_tiers(store, tenant, [("", "P")])
+    assert closure.asked == portable.asked
+    assert dict(closure.rows) == dict(portable.rows)
+    assert ("FARM", "R") in closure.asked and ("FARM", "R") not in closure.rows  # asked, none: an origin
+    got = closure.rows[("M", "B")]
+    assert [
+        (r.sourcing.supplier_facility_id, r.facility.facility_id if r.facility else None) for r in got
+    ] == [
+        ("S1", "S1"),
+        ("S2", "S2"),
+    ]
+    assert got[0].item is not None and [line.component_item_id for line in got[0].bom] == ["R"]
+    assert got[0].operator is not None and got[0].operator.company_id == "C1"
+    # Another tenant's identical IDs are never reached.
+    assert store.get_supply_closure(tenant + "-other", [("", "P")]).rows == {}
 
 
 def test_list_items_keyset_pagination_and_kind_filter(store: GraphStore, tenant: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from app.errors import NotFoundError
 from app.screening.location import default_location_detector
-from app.store.base import GraphStore
+from app.store.base import GraphStore, supply_closure_by_tiers
 from app.store.memory import MemoryStore
 from app.trace.models import GapReason, Role, Severity, TraceResult, Verdict
 from app.trace.rules import ListMatchRule, RiskRule, XuarLocationRule
@@ -246,9 +246,15 @@ def test_lattice_with_a_million_paths_costs_its_states_not_its_paths() -> None:
     assert result.verdict is Verdict.NO_RISK_FOUND
     assert result.stats.states == 2 * layers + 1
     assert result.stats.max_tier == layers + 1
-    # one supply question per tier (plus tier 1), not per path, and every read inside one snapshot
-    assert calls.counts["get_supply"] == layers + 2
+    # The walk reads the whole upstream with one question, inside one snapshot, and nothing per path.
+    assert calls.counts["get_supply_closure"] == 1 and calls.counts.get("get_supply", 0) == 0
     assert calls.counts["snapshot"] == 1
+    # The portable closure asks one supply question per tier (plus tier 1), not per path.
+    tiers = CountingStore(calls.inner)
+    closure = supply_closure_by_tiers(tiers, T, [("", "P")])  # type: ignore[arg-type]
+    assert tiers.counts["get_supply"] == layers + 2
+    # the root; each lattice state asks for P (resale) and X (P's component); the farm asks for X
+    assert len(closure.asked) == 1 + 2 * (2 * layers) + 1
 
 
 class CountingStore:
