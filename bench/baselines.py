@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from app.store.base import GraphStore
+from app.store.base import GraphStore, SourcingKey, SupplyClosure, supply_closure_by_tiers
 from graph_schema import Bundle
 
 K = TypeVar("K")
@@ -45,6 +45,10 @@ class Unbatched:
         self.get_sourcing = _one_by_one(inner.get_sourcing)
         self.get_supply = _one_by_one(inner.get_supply)
         self.get_reviews = _one_by_one(inner.get_reviews)
+
+    def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
+        """No server-side prefetch: the closure tier by tier over the one-key-at-a-time reads."""
+        return supply_closure_by_tiers(self, tenant, keys)  # type: ignore[arg-type]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -110,6 +110,13 @@ def _bench_store(
     products = [i.item_id for i in _all_products(store, tenant)]
     rng = random.Random(args.seed)
     picked = rng.sample(products, min(args.traces, len(products)))
+    # The first sight of each supplier includes screening it (the detectors cache their answer per
+    # company and facility for the process): timed apart, then the steady state over the same sample.
+    first: list[float] = []
+    for pid in picked:
+        start = time.perf_counter()
+        trace_product(store, tenant, pid, rules)
+        first.append(time.perf_counter() - start)
     times: list[float] = []
     states: list[int] = []
     for pid in picked:
@@ -124,6 +131,15 @@ def _bench_store(
         slow = trace_product(unbatched, tenant, pid, rules)
         naive_times.append(time.perf_counter() - start)
         assert slow == trace_product(store, tenant, pid, rules), pid
+    rows.append(
+        Row(
+            name,
+            f"first trace of {len(picked)} sampled products (suppliers screened on first sight)",
+            ms(first),
+            "-",
+            "the detectors' answers are then cached per process",
+        )
+    )
     rows.append(
         Row(
             name,

@@ -75,7 +75,7 @@ class Link:
 
 
 @dataclass
-class _RawGap:
+class RawGap:
     state: State
     item_id: str
     reason: GapReason
@@ -186,7 +186,45 @@ class _Walk:
     links: dict[State, list[Link]] = field(default_factory=lambda: defaultdict(list))
     roles: dict[State, Role] = field(default_factory=dict)
     tiers: dict[State, int] = field(default_factory=dict)
-    gaps: list[_RawGap] = field(default_factory=list)
+    gaps: list[RawGap] = field(default_factory=list)
+
+
+def step(
+    state: State,
+    facility: Facility | None,
+    bom: Sequence[BomLine],
+    rows: Mapping[SourcingKey, list[Sourcing]],
+) -> tuple[Role, list[Link], list[RawGap]]:
+    """What happens at one (item, facility) state: its role, the links followed, the gaps found.
+
+    The rules of `shared/FORMATS.md` in one place: a facility that buys the item itself resells it
+    (its suppliers are followed); a trading or warehouse site that buys nothing is untraced; an item
+    without a bill of materials originates here; otherwise each component's suppliers are followed and
+    a component nobody supplies is a gap. It depends on the state alone, never on the product being
+    traced, which is what lets `screen_all` judge every product from one shared state graph.
+    """
+    if facility is None:
+        return Role.UNTRACED, [], [RawGap(state, state.item_id, GapReason.UNKNOWN_FACILITY)]
+    resale = rows.get((state.facility_id, state.item_id), [])
+    if resale:
+        return (
+            Role.RESALE,
+            [Link(State(state.item_id, r.supplier_facility_id), state.item_id, r) for r in resale],
+            [],
+        )
+    if not facility.activity.originates:
+        return Role.UNTRACED, [], [RawGap(state, state.item_id, GapReason.NON_ORIGINATING_SITE)]
+    if not bom:
+        return Role.ORIGIN, [], []
+    links: list[Link] = []
+    gaps: list[RawGap] = []
+    for line in bom:
+        component = line.component_item_id
+        supplied = rows.get((state.facility_id, component), [])
+        if not supplied:
+            gaps.append(RawGap(state, component, GapReason.NO_COMPONENT_SOURCING))
+        links.extend(Link(State(component, r.supplier_facility_id), component, r) for r in supplied)
+    return Role.MANUFACTURE, links, gaps
 
 
 def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk:
@@ -196,7 +234,7 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
     cache.prefetch([("", root.item_id)])
     tier1 = cache.supply([("", root.item_id)]).get(("", root.item_id), [])
     if not tier1:
-        walk.gaps.append(_RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING))
+        walk.gaps.append(RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING))
     frontier: set[State] = set()
     for row in tier1:
         child = State(root.item_id, row.supplier_facility_id)
@@ -217,31 +255,11 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
         rows = cache.supply(keys)
         following: set[State] = set()
         for s in states:
-            facility = cache.facilities.get(s.facility_id)
-            if facility is None:
-                walk.roles[s] = Role.UNTRACED
-                walk.gaps.append(_RawGap(s, s.item_id, GapReason.UNKNOWN_FACILITY))
-                continue
-            resale = rows.get((s.facility_id, s.item_id), [])
-            new_links: list[Link] = []
-            if resale:
-                walk.roles[s] = Role.RESALE
-                new_links = [Link(State(s.item_id, r.supplier_facility_id), s.item_id, r) for r in resale]
-            elif not facility.activity.originates:
-                walk.roles[s] = Role.UNTRACED
-                walk.gaps.append(_RawGap(s, s.item_id, GapReason.NON_ORIGINATING_SITE))
-            elif not cache.bom.get(s.item_id):
-                walk.roles[s] = Role.ORIGIN
-            else:
-                walk.roles[s] = Role.MANUFACTURE
-                for line in cache.bom[s.item_id]:
-                    component = line.component_item_id
-                    supplied = rows.get((s.facility_id, component), [])
-                    if not supplied:
-                        walk.gaps.append(_RawGap(s, component, GapReason.NO_COMPONENT_SOURCING))
-                    new_links.extend(
-                        Link(State(component, r.supplier_facility_id), component, r) for r in supplied
-                    )
+            role, new_links, gaps = step(
+                s, cache.facilities.get(s.facility_id), cache.bom.get(s.item_id, []), rows
+            )
+            walk.roles[s] = role
+            walk.gaps.extend(gaps)
             walk.links[s].extend(new_links)
             for link in new_links:
                 if link.target not in walk.tiers:
@@ -303,7 +321,7 @@ def _loop_gaps(walk: _Walk) -> None:
         leaves = any(t not in members for m in members for t in graph.successors(m))
         if not leaves:
             entry = min(members, key=lambda m: (walk.tiers[m], m))
-            walk.gaps.append(_RawGap(entry, entry.item_id, GapReason.ONLY_CYCLIC_SUPPLY))
+            walk.gaps.append(RawGap(entry, entry.item_id, GapReason.ONLY_CYCLIC_SUPPLY))
             for m in members:
                 walk.roles[m] = Role.UNTRACED
 
@@ -405,7 +423,7 @@ def _location(fac: Facility) -> Location:
     )
 
 
-def _gap_explanation(gap: _RawGap, cache: _Cache) -> str:
+def _gap_explanation(gap: RawGap, cache: _Cache) -> str:
     item = cache.items.get(gap.item_id)
     what = f"'{item.name}' ({gap.item_id})" if item else f"'{gap.item_id}'"
     fac = cache.facilities.get(gap.state.facility_id)
