@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -20,13 +21,17 @@ from pydantic import ValidationError
 
 from app.config import PROJECT_ROOT, Settings, StoreBackend
 from app.errors import BadRequestError, BundleInvalidError, TracegraphError
-from app.ingest import LoadReport
+from app.ingest import LOAD_STEPS, LoadReport
+from app.jobs import CSV_COLUMNS
+from app.keys import issue_key, list_keys, revoke_key
+from app.progress import ProgressBar
 from app.screening.model import ScreenRecord
 from app.screening.service import ScreenResult
 from app.service import TraceService
+from app.store.base import all_product_ids
 from app.store.factory import open_store
 from app.trace.models import Hop, TraceResult, Verdict
-from graph_schema import ReviewVerdict
+from graph_schema import ApiRole, ReviewVerdict
 from loaders.lists import FORMATS, ListFormatError, diff_versions, load_list_file
 
 DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
@@ -55,6 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="validate and load a bundle (directory or .zip)")
     load.add_argument("path", type=Path)
     load.add_argument("--json", action="store_true", help="print the load report as JSON")
+    load.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: on a terminal)"
+    )
+
+    screen_all = sub.add_parser(
+        "screen-all", help="verdicts for every product (or those listed), shared upstreams judged once"
+    )
+    screen_all.add_argument("--products", type=Path, help="a file of product IDs, one per line")
+    out_format = screen_all.add_mutually_exclusive_group()
+    out_format.add_argument("--json", action="store_true", help="print the results as JSON")
+    out_format.add_argument("--csv", action="store_true", help="print the results as CSV")
+    screen_all.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: on a terminal)"
+    )
 
     trace = sub.add_parser("trace", help="trace one product upstream and print its verdict")
     trace.add_argument("product_id")
@@ -93,6 +112,21 @@ def _parser() -> argparse.ArgumentParser:
     lists_diff = lists_sub.add_parser("diff", help="what changed between two versions of a list")
     lists_diff.add_argument("old_version")
     lists_diff.add_argument("new_version")
+
+    keys = sub.add_parser("keys", help="API keys: issue (the secret is printed once), list, revoke")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_create = keys_sub.add_parser("create", help="issue a key; bootstraps the first admin key")
+    keys_create.add_argument("--tenant", dest="key_tenant", help="the key's tenant (default: --tenant)")
+    keys_create.add_argument("--role", required=True, choices=[r.value for r in ApiRole])
+    keys_create.add_argument("--name", help="what the key is for (default: '<role> key from the CLI')")
+    keys_create.add_argument("--description")
+    keys_create.add_argument("--expires-in-days", type=int, help="days until it stops working")
+    keys_create.add_argument("--json", action="store_true", help="print the key and its record as JSON")
+    keys_list = keys_sub.add_parser("list", help="a tenant's keys, without secrets")
+    keys_list.add_argument("--tenant", dest="key_tenant", help="the tenant (default: --tenant)")
+    keys_list.add_argument("--json", action="store_true")
+    keys_revoke = keys_sub.add_parser("revoke", help="revoke a key for good")
+    keys_revoke.add_argument("key_id")
 
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
@@ -165,7 +199,12 @@ def print_trace(result: TraceResult, out: TextIO) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tracegraph` command; returns the exit code."""
     args = _parser().parse_args(argv)
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:  # e.g. key-less local mode on Neo4j in production
+        for err in exc.errors():
+            print(f"error: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return EXIT_ERROR
     if args.command == "serve":
         return _serve(settings, args)
     try:
@@ -178,11 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         service.start()
         if args.command == "load":
-            report = service.load(tenant, args.path)
+            bar = ProgressBar(LOAD_STEPS, "loading", enabled=args.progress)
+            report = service.load(tenant, args.path, progress=lambda step, what: bar.update(step, what))
+            bar.close()
             if args.json:
                 print(report.model_dump_json(indent=2))
             else:
                 print_report(report, sys.stdout)
+        elif args.command == "screen-all":
+            _screen_all(service, tenant, args)
         elif args.command == "trace":
             result = service.trace(tenant, args.product_id)
             if args.json:
@@ -210,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(decision.verdict.value)
         elif args.command == "lists":
             _lists(service, args)
+        elif args.command == "keys":
+            _keys(service, args, getattr(args, "key_tenant", None) or tenant)
         elif args.command == "products":
             verdict = Verdict(args.verdict) if args.verdict else None
             cursor: str | None = None
@@ -320,6 +365,78 @@ def _lists(service: TraceService, args: argparse.Namespace) -> None:
         for e in diff.removed:
             print(f"- {e.entry_id}  {e.name}")
         print(f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed")
+
+
+def _keys(service: TraceService, args: argparse.Namespace, tenant: str) -> None:
+    """`tracegraph keys …`: the operator's way in, with direct access to the store (no key needed)."""
+    if args.keys_command == "create":
+        role = ApiRole(args.role)
+        issued = issue_key(
+            service.store,
+            tenant,
+            role,
+            args.name or f"{role.value} key from the CLI",
+            f"cli:{_os_user()}",
+            description=args.description,
+            expires_in_days=args.expires_in_days,
+        )
+        if args.json:
+            print(issued.model_dump_json(indent=2))
+        else:
+            print(issued.key)
+            expiry = f"expires {issued.expires_at:%Y-%m-%d %H:%M} UTC" if issued.expires_at else "no expiry"
+            print(
+                f"issued {issued.role.value} key {issued.key_id} for tenant {issued.tenant} ({expiry}); "
+                "the secret above is shown only this once",
+                file=sys.stderr,
+            )
+    elif args.keys_command == "list":
+        found = list_keys(service.store, tenant)
+        if args.json:
+            print(json.dumps([k.model_dump(mode="json") for k in found], indent=2))
+            return
+        for k in found:
+            state = "revoked" if k.revoked_at else "active"
+            if k.expires_at and not k.revoked_at:
+                state = f"expires {k.expires_at:%Y-%m-%d}"
+            print(f"{k.key_id}  {k.role.value:12} {state:18} {k.created_at:%Y-%m-%d}  {k.name}")
+    elif args.keys_command == "revoke":
+        revoked = revoke_key(service.store, args.key_id)
+        who = f"{revoked.role.value}, tenant {revoked.tenant}"
+        print(f"revoked {revoked.key_id} ({who}) at {revoked.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
+
+
+def _screen_all(service: TraceService, tenant: str, args: argparse.Namespace) -> None:
+    if args.products is not None:
+        lines = args.products.read_text(encoding="utf-8").splitlines()
+        ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    else:
+        ids = all_product_ids(service.store, tenant)
+    bar = ProgressBar(len(ids), "reading upstreams", enabled=args.progress)
+    results = service.screen_products(tenant, ids, progress=bar.update)
+    bar.close()
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
+    elif args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(CSV_COLUMNS)
+        for r in results:
+            row = r.model_dump(mode="json")
+            writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+    else:
+        for r in results:
+            where = f"  {r.facility_id} ({r.rule})" if r.facility_id else (f"  gap: {r.gap}" if r.gap else "")
+            print(f"{r.product_id:14} {r.verdict.value:20}{where}")
+    missing = len(ids) - len(results)
+    if missing:
+        print(f"warning: {missing} of the listed products are not loaded", file=sys.stderr)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

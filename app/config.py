@@ -27,6 +27,14 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class AuthMode(StrEnum):
+    """How requests are authenticated: API keys, or the key-less local mode of the embedded demo."""
+
+    KEYS = "keys"
+    #: requests without a key act as an `importer` of `X-Tenant-ID` (or `default_tenant`); keys still work
+    LOCAL = "local"
+
+
 def _generated_password() -> str | None:
     """The password `scripts/neo4j.sh up` generated, looked up in the working directory, then the checkout."""
     for base in (Path.cwd(), PROJECT_ROOT):
@@ -53,10 +61,20 @@ class Settings(BaseSettings):
     neo4j_procedures: bool = True
     #: seconds a single store call may take before it is abandoned
     store_timeout_s: float = 30.0
-    #: the tenant used when a request does not name one (keys and roles arrive with issue 5)
+    #: the tenant of key-less requests in local mode, and of CLI commands without `--tenant`
     default_tenant: str = "default"
+    #: run batch screening jobs in this process (one background worker); off for API-only replicas
+    run_jobs: bool = True
     #: largest accepted bundle upload
     max_upload_bytes: int = 200 * 1024 * 1024
+    #: `keys` or `local`; unset = `local` only for the embedded store in development, else `keys`
+    auth: AuthMode | None = None
+    #: largest accepted body of any other request (JSON): a screening batch of 1,000 records is ~0.5 MB
+    max_request_bytes: int = 4 * 1024 * 1024
+    #: requests per second each client (API key, else tenant + address) may make on average; 0 = no limit
+    rate_limit_per_s: float = 50.0
+    #: requests a client may make at once after being idle (the token bucket's size)
+    rate_limit_burst: int = 100
 
     @model_validator(mode="after")
     def _resolve_password(self) -> Settings:
@@ -70,4 +88,25 @@ class Settings(BaseSettings):
             and (self.neo4j_password is None or self.neo4j_password.get_secret_value() in ("", "neo4j"))
         ):
             raise ValueError("TRACEGRAPH_NEO4J_PASSWORD must be set to a real secret in production")
+        if self.auth is None:
+            local = self.store is StoreBackend.MEMORY and self.env is Environment.DEVELOPMENT
+            self.auth = AuthMode.LOCAL if local else AuthMode.KEYS
+        check_auth(self)
         return self
+
+
+def check_auth(settings: Settings) -> None:
+    """Refuse key-less local mode where it would expose real data: Neo4j in production.
+
+    Called when settings are read and again when the app is built, so settings assembled without
+    validation cannot slip through either.
+    """
+    if (
+        settings.auth is AuthMode.LOCAL
+        and settings.store is StoreBackend.NEO4J
+        and settings.env is Environment.PRODUCTION
+    ):
+        raise ValueError(
+            "TRACEGRAPH_AUTH=local (requests without API keys) is refused with TRACEGRAPH_STORE=neo4j and "
+            "TRACEGRAPH_ENV=production; use TRACEGRAPH_AUTH=keys and issue keys with `tracegraph keys create`"
+        )

@@ -51,6 +51,26 @@ class ConflictError(TracegraphError):
     slug = "conflict"
 
 
+class UnauthorizedError(TracegraphError):
+    """No usable credentials: the API key is missing, unknown, malformed, expired or revoked.
+
+    One error for all of these, so a caller cannot tell an unknown key from a revoked one; the HTTP
+    layer adds `WWW-Authenticate: Bearer`.
+    """
+
+    status = 401
+    title = "Unauthorized"
+    slug = "unauthorized"
+
+
+class ForbiddenError(TracegraphError):
+    """The key is valid but its role lacks the permission the request needs."""
+
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"
+
+
 class StoreUnavailableError(TracegraphError):
     """The graph store cannot be reached; clients should retry after `retry_after` seconds."""
 

@@ -92,9 +92,24 @@ def next_data_version(previous: str, changes: Bundle) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str | None = None) -> LoadReport:
-    """Validate and load one bundle for a tenant; raise `BundleInvalidError` listing every problem."""
+#: the steps of a load as a progress bar shows them: validate, compare each kind, write
+LOAD_STEPS = 2 + len(RecordKind)
+
+
+def load_bundle(
+    store: GraphStore,
+    tenant: str,
+    source: Path | bytes,
+    name: str | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> LoadReport:
+    """Validate and load one bundle for a tenant; raise `BundleInvalidError` listing every problem.
+
+    `progress(step, label)` is told each step as it starts (`LOAD_STEPS` in all), for a progress bar.
+    """
     label = name or (source.name if isinstance(source, Path) else "upload.zip")
+    report = progress or (lambda step, what: None)
+    report(0, "validating")
     parsed = validate_bundle(source, store, tenant, name=label)
     if parsed.problems or parsed.bundle is None:
         raise BundleInvalidError(parsed.problems)
@@ -116,6 +131,7 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
     def diff(
         kind: RecordKind, records: Sequence[R], fetch: Callable[[Collection[str]], dict[str, R]]
     ) -> list[R]:
+        report(1 + len(counts), f"comparing {kind.value}")
         changed, created, updated = _diff(records, exists(kind), fetch)
         counts[kind] = (len(records), created, updated)
         return changed
@@ -145,7 +161,9 @@ def load_bundle(store: GraphStore, tenant: str, source: Path | bytes, name: str 
     version = previous
     if not changes.is_empty():
         version = next_data_version(previous, changes)
+        report(LOAD_STEPS - 1, "writing")
         store.write_bundle(tenant, changes, version)
+    report(LOAD_STEPS, "loaded")
     return LoadReport(
         tenant=tenant,
         bundle=label,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,12 +18,14 @@ from pydantic import BaseModel, Field
 
 from app.errors import BadRequestError, NotFoundError
 from app.ingest import LoadReport, load_bundle
+from app.jobs import JobRunner
 from app.reference import Detectors, build_detectors, current_versions_key, ensure_reference_data
 from app.screening.model import ScreenRecord
 from app.screening.service import ScreenResult, record_subject
 from app.store.base import GraphStore
 from app.trace.models import TraceResult, Verdict
 from app.trace.rules import RiskRule
+from app.trace.screen_all import ScreenedProduct, screen_all
 from app.trace.walk import trace_product
 from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
 
@@ -59,6 +62,8 @@ class TraceService:
         self._cache_size = cache_size
         self._started = False
         self._start_lock = threading.Lock()
+        #: batch screenings, run by a background worker in the API process (see `app.jobs`)
+        self.jobs = JobRunner(store, self.rules)
 
     def start(self) -> None:
         """Apply the schema and the bundled reference data; idempotent, and cheap once it succeeded.
@@ -88,9 +93,22 @@ class TraceService:
         detectors = self.detectors()
         return detectors.rules, detectors.key
 
-    def load(self, tenant: str, source: Path | bytes, name: str | None = None) -> LoadReport:
+    def load(
+        self,
+        tenant: str,
+        source: Path | bytes,
+        name: str | None = None,
+        progress: Callable[[int, str], None] | None = None,
+    ) -> LoadReport:
         self.start()
-        return load_bundle(self.store, tenant, source, name)
+        return load_bundle(self.store, tenant, source, name, progress=progress)
+
+    def screen_products(
+        self, tenant: str, product_ids: list[str], progress: Callable[[int], None] | None = None
+    ) -> list[ScreenedProduct]:
+        """Verdicts for many products at once (shared upstreams judged once), in the order given."""
+        rules, _ = self.rules()
+        return screen_all(self.store, tenant, product_ids, rules, progress=progress)
 
     def trace(self, tenant: str, product_id: str) -> TraceResult:
         rules, rules_key = self.rules()

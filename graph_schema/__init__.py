@@ -6,6 +6,8 @@ Nothing here talks to a database. The stores translate these definitions into th
 
 from graph_schema.records import (
     Activity,
+    ApiKey,
+    ApiRole,
     BomLine,
     Bundle,
     Company,
@@ -36,6 +38,8 @@ __all__ = [
     "INDEXES",
     "SCHEMA_VERSION",
     "Activity",
+    "ApiKey",
+    "ApiRole",
     "BomLine",
     "Bundle",
     "Company",

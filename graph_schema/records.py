@@ -244,6 +244,41 @@ class Review(Record):
     decided_at: datetime = Field(description="When (UTC).")
 
 
+class ApiRole(StrEnum):
+    """What an API key may do; the permissions of each role are in `app.api.security.ROLE_PERMISSIONS`."""
+
+    ADMIN = "admin"  # tenants and keys, no tenant data
+    IMPORTER = "importer"  # load, screen, review, read
+    AUDITOR = "auditor"  # read only
+    INTEGRATION = "integration"  # load and screen (a machine feeding bundles, screening at onboarding)
+
+
+class ApiKey(Record):
+    """An API key as stored: who it speaks for (tenant, role) and a salted hash of its secret, never the
+    secret itself, so a copy of the store grants no access.
+
+    Keys are global, looked up by `key_id` (the public part of `tg_<key_id>_<secret>`), because the key is
+    how a request's tenant becomes known; they are not tenant data a bundle can touch.
+    """
+
+    id_field: ClassVar[str] = "key_id"
+
+    key_id: str = Field(description="Public identifier of the key (the part after `tg_`).")
+    tenant: str = Field(description="Tenant the key acts for.")
+    role: ApiRole = Field(description="`admin`, `importer`, `auditor` or `integration`.")
+    secret_hash: str = Field(description="`scrypt$n$r$p$salt$hash` of the secret (base64); never the secret.")
+    name: str = Field(description="What the key is for, e.g. the integration using it.")
+    description: str | None = Field(None, description="Longer note on the key's purpose.")
+    created_at: datetime = Field(description="When the key was issued (UTC).")
+    created_by: str = Field(description="Who issued it: `key:<admin key_id>` or `cli:<os user>`.")
+    expires_at: datetime | None = Field(None, description="When the key stops working (UTC); none = never.")
+    revoked_at: datetime | None = Field(None, description="When the key was revoked (UTC), if it was.")
+
+    def is_active(self, now: datetime) -> bool:
+        """Usable at `now`: neither revoked nor expired."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
 @dataclass
 class Bundle:
     """A validated set of records to write for one tenant, in dependency order."""

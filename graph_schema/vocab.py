@@ -22,11 +22,15 @@ class Label(StrEnum):
     SOURCING = "Sourcing"
     DOCUMENT = "Document"
     REVIEW = "Review"  # a reviewer's decision on a possible list match
+    SCREENING_JOB = "ScreeningJob"  # a batch screening: state and progress (JSON in `data`)
+    SCREENING_RESULTS = "ScreeningResults"  # one saved chunk of a job's results (JSON in `data`)
     TENANT = "Tenant"
     # Shared reference data (no tenant): screening lists and their versions.
     LIST_VERSION = "ListVersion"
     LIST_ENTRY = "ListEntry"
     SCHEMA = "SchemaInfo"
+    # Access control: global, looked up by key ID; `drop_tenant` deletes a tenant's keys with its data.
+    API_KEY = "ApiKey"
 
     @property
     def tenant_owned(self) -> bool:
@@ -34,7 +38,16 @@ class Label(StrEnum):
 
 
 TENANT_OWNED: frozenset[Label] = frozenset(
-    {Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT, Label.REVIEW}
+    {
+        Label.COMPANY,
+        Label.FACILITY,
+        Label.ITEM,
+        Label.SOURCING,
+        Label.DOCUMENT,
+        Label.REVIEW,
+        Label.SCREENING_JOB,
+        Label.SCREENING_RESULTS,
+    }
 )
 
 
@@ -73,12 +86,13 @@ class PropertyIndex:
 CONSTRAINTS: tuple[PropertyConstraint, ...] = (
     *(
         PropertyConstraint(f"tg_{label.value.lower()}_key", label, ("tenant", "id"))
-        for label in (Label.COMPANY, Label.FACILITY, Label.ITEM, Label.SOURCING, Label.DOCUMENT, Label.REVIEW)
+        for label in sorted(TENANT_OWNED)
     ),
     PropertyConstraint("tg_tenant_key", Label.TENANT, ("id",)),
     PropertyConstraint("tg_list_version_key", Label.LIST_VERSION, ("id",)),
     PropertyConstraint("tg_list_entry_key", Label.LIST_ENTRY, ("id",)),
     PropertyConstraint("tg_schema_key", Label.SCHEMA, ("id",)),
+    PropertyConstraint("tg_api_key_key", Label.API_KEY, ("id",)),
 )
 
 INDEXES: tuple[PropertyIndex, ...] = (
@@ -87,4 +101,7 @@ INDEXES: tuple[PropertyIndex, ...] = (
     PropertyIndex("tg_item_kind", Label.ITEM, ("tenant", "kind")),
     PropertyIndex("tg_list_entry_list", Label.LIST_ENTRY, ("list_name",)),
     PropertyIndex("tg_review_subject", Label.REVIEW, ("tenant", "subject")),
+    PropertyIndex("tg_job_results", Label.SCREENING_RESULTS, ("tenant", "job_id", "start")),
+    # An admin lists a tenant's keys; offboarding deletes them.
+    PropertyIndex("tg_api_key_tenant", Label.API_KEY, ("tenant",)),
 )

@@ -26,6 +26,8 @@
 #   TRACEGRAPH_NEO4J_JVM_FLAGS   extra JVM flags, appended (e.g. -Xlog:gc:file=gc.log)
 #   TRACEGRAPH_NEO4J_START_TIMEOUT  seconds `up` waits for Bolt (default 120)
 #   TRACEGRAPH_NEO4J_DIR         cache folder (default <repo>/.neo4j)
+#   TRACEGRAPH_NEO4J_LIB_DIR     the jars folder (default <cache folder>/lib-<version>); point a second
+#                                server at an existing one to skip the Maven fetch
 #   PYTHON                       python used for the Bolt check (default python3);
 #                                uses the `neo4j` driver if importable, else a
 #                                stdlib Bolt 4.4 client that also checks the password
@@ -41,7 +43,7 @@ NEO4J_VERSION="$(sed -n 's:.*<neo4j.version>\(.*\)</neo4j.version>.*:\1:p' "$POM
 [ -n "$NEO4J_VERSION" ] || { echo "neo4j.sh: cannot read <neo4j.version> from $POM" >&2; exit 2; }
 
 N4J_DIR="${TRACEGRAPH_NEO4J_DIR:-$REPO_ROOT/.neo4j}"
-LIB_DIR="$N4J_DIR/lib-$NEO4J_VERSION"
+LIB_DIR="${TRACEGRAPH_NEO4J_LIB_DIR:-$N4J_DIR/lib-$NEO4J_VERSION}"
 CONF_DIR="$N4J_DIR/conf"
 CONF_FILE="$CONF_DIR/neo4j.conf"
 DATA_DIR="$N4J_DIR/data"

@@ -148,3 +148,25 @@ def test_a_malformed_list_file_loads_nothing(
     assert "csl.csv" in err and "in force is unchanged" in err
     assert main(["lists", "show"]) == 0
     assert capsys.readouterr().out == before
+
+
+def test_screen_all_prints_every_products_verdict(
+    store_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load", str(DEMO_DIR), "--progress"]) == 0
+    loaded = capsys.readouterr()
+    assert "loaded; data version" in loaded.out and "[" in loaded.err  # the bar went to stderr
+    assert main(["screen-all", "--json", "--no-progress"]) == 0
+    run = capsys.readouterr()
+    assert {r["product_id"]: r["verdict"] for r in json.loads(run.out)} == EXPECTED and run.err == ""
+    listed = tmp_path / "ids.txt"
+    listed.write_text("# two products\nHP-PV-410\nHP-SH-POP\nNOT-LOADED\n", encoding="utf-8")
+    assert main(["screen-all", "--products", str(listed), "--csv"]) == 0
+    out = capsys.readouterr()
+    rows = out.out.splitlines()
+    assert rows[0] == "product_id,verdict,facility_id,rule,gap"
+    assert [r.split(",")[:2] for r in rows[1:]] == [
+        ["HP-PV-410", "presumption_applies"],
+        ["HP-SH-POP", "no_risk_found"],
+    ]
+    assert "1 of the listed products are not loaded" in out.err

@@ -1,27 +1,45 @@
 """The FastAPI application: routes call the service; errors go through `app.api.problems`.
 
-Until API keys arrive (issue 5) the tenant comes from the `X-Tenant-ID` header, defaulting to
-`Settings.default_tenant`; that is a development convenience, not an access control.
+Every route but the operational ones depends on `app.api.security.require(permission)`: the tenant of
+every call comes from the caller's verified API key (or, in key-less local mode, `X-Tenant-ID`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
-from app.api import problems
+from app.api import limits, problems
 from app.api.problems import ProblemDocument
-from app.api.schemas import ListVersionsResponse, ReviewRequest, ScreenRequest, ScreenResponse
-from app.config import Settings
+from app.api.schemas import (
+    KeyRequest,
+    ListVersionsResponse,
+    ReviewRequest,
+    ScreeningRequest,
+    ScreenRequest,
+    ScreenResponse,
+)
+from app.api.security import Permission, Principal, require
+from app.config import Settings, check_auth
 from app.errors import BadRequestError, StoreUnavailableError, UploadTooLargeError
 from app.ingest import LoadReport
+from app.jobs import JobView, ResultFormat, ResultPage, stream_results
+from app.keys import (
+    TENANT_ID_PATTERN,
+    ApiKeyInfo,
+    IssuedKey,
+    KeyVerifier,
+    issue_key,
+    list_keys,
+    revoke_key,
+)
 from app.screening.service import ListVersionRef
 from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
@@ -35,6 +53,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ProblemDocument, "content": {"application/problem+json": {}}, "description": text}
     for status, text in (
         (400, "Bad request"),
+        (401, "No valid API key: missing, malformed, unknown, expired or revoked"),
+        (403, "The API key's role lacks the permission this needs"),
         (404, "Not found"),
         (413, "Upload too large"),
         (422, "Validation failed: every problem is listed in `errors`"),
@@ -42,7 +62,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
-TENANT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+def protected(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The problem responses of a route behind an API key: 401, 403 and 422 (its headers are parameters,
+    so FastAPI would otherwise document its own validation error) plus `statuses`."""
+    return {k: PROBLEM_RESPONSES[k] for k in sorted({401, 403, 422, *statuses})}
 
 
 def get_service(request: Request) -> TraceService:
@@ -51,28 +75,22 @@ def get_service(request: Request) -> TraceService:
     return svc
 
 
-def get_tenant(
-    request: Request,
-    x_tenant_id: Annotated[
-        str | None,
-        Header(description="Tenant whose data to use (development mode, until API keys arrive)."),
-    ] = None,
-) -> str:
-    """The request's tenant; refuses IDs that could not have been created by a load."""
-    settings: Settings = request.app.state.settings
-    value = x_tenant_id or settings.default_tenant
-    if not re.match(TENANT_ID_PATTERN, value):
-        raise BadRequestError("X-Tenant-ID must be 1-64 letters, digits, '.', '_' or '-'")
-    return value
-
-
 Svc = Annotated[TraceService, Depends(get_service)]
-Tenant = Annotated[str, Depends(get_tenant)]
+#: the caller, admitted by the permission its route needs (see `app.api.security.ROLE_PERMISSIONS`)
+Reader = Annotated[Principal, Depends(require(Permission.READ))]
+Loader = Annotated[Principal, Depends(require(Permission.LOAD))]
+Screener = Annotated[Principal, Depends(require(Permission.SCREEN))]
+Reviewer = Annotated[Principal, Depends(require(Permission.REVIEW))]
+ListReader = Annotated[Principal, Depends(require(Permission.READ, Permission.SCREEN))]
+Admin = Annotated[Principal, Depends(require(Permission.ADMIN))]
+JobReader = Annotated[Principal, Depends(require(Permission.READ, Permission.SCREEN))]
+TenantPath = Annotated[str, Path(description="The tenant's ID.", pattern=TENANT_ID_PATTERN)]
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app; tests pass their own store, the server opens the configured one."""
     settings = settings or Settings()
+    check_auth(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,9 +101,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         except StoreUnavailableError as e:
             log.warning("graph store unavailable at start-up (%s); will retry on each request", e.detail)
         app.state.service = service
+        if settings.run_jobs:
+            service.jobs.start()
         try:
             yield
         finally:
+            service.jobs.stop()
             if owned:
                 service.store.close()
 
@@ -100,7 +121,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.key_verifier = KeyVerifier()
     problems.install(app)
+    limits.install(app, settings)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness: the process answers.")
     def healthz() -> dict[str, str]:
@@ -121,11 +144,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         tags=["bundles"],
         summary="Load a supply-chain bundle (a .zip of the contract's CSV files).",
         response_model=LoadReport,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 413, 422, 503)},
+        responses=protected(400, 413, 422, 503),
     )
     async def post_bundle(
         svc: Svc,
-        tenant_id: Tenant,
+        caller: Loader,
         file: Annotated[UploadFile, File(description="The bundle: a zip holding the CSV files.")],
     ) -> LoadReport:
         limit = settings.max_upload_bytes
@@ -134,47 +157,47 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             raise UploadTooLargeError(f"the upload exceeds {limit} bytes")
         if not data:
             raise BadRequestError("the upload is empty")
-        return await run_in_threadpool(svc.load, tenant_id, data, file.filename or "upload.zip")
+        return await run_in_threadpool(svc.load, caller.tenant, data, file.filename or "upload.zip")
 
     @app.get(
         "/v1/products",
         tags=["products"],
         summary="List products with their verdicts, optionally filtered by verdict.",
         response_model=ProductPage,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
+        responses=protected(400, 422, 503),
     )
     def list_products(
         svc: Svc,
-        tenant_id: Tenant,
+        caller: Reader,
         verdict: Annotated[Verdict | None, Query(description="Only products with this verdict.")] = None,
         cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> ProductPage:
-        return svc.list_products(tenant_id, verdict=verdict, cursor=cursor, limit=limit)
+        return svc.list_products(caller.tenant, verdict=verdict, cursor=cursor, limit=limit)
 
     @app.get(
         "/v1/products/{product_id}/trace",
         tags=["products"],
         summary="Trace a product upstream: verdict, findings with evidence paths, gaps, cycles, supply map.",
         response_model=TraceResult,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 404, 422, 503)},
+        responses=protected(400, 404, 422, 503),
     )
     def get_trace(
         svc: Svc,
-        tenant_id: Tenant,
+        caller: Reader,
         product_id: Annotated[str, Path(description="The product's `item_id`.")],
     ) -> TraceResult:
-        return svc.trace(tenant_id, product_id)
+        return svc.trace(caller.tenant, product_id)
 
     @app.post(
         "/v1/screen",
         tags=["screening"],
         summary="Screen supplier or facility records: XUAR location and list matches, with evidence.",
         response_model=ScreenResponse,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
+        responses=protected(400, 422, 503),
     )
-    def post_screen(svc: Svc, tenant_id: Tenant, body: ScreenRequest) -> ScreenResponse:
-        return ScreenResponse(results=svc.screen(tenant_id, body.records))
+    def post_screen(svc: Svc, caller: Screener, body: ScreenRequest) -> ScreenResponse:
+        return ScreenResponse(results=svc.screen(caller.tenant, body.records))
 
     @app.post(
         "/v1/reviews",
@@ -182,25 +205,137 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         summary="Confirm or reject a possible list match; later traces and screenings honour it.",
         response_model=Review,
         status_code=201,
-        responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
+        responses=protected(400, 422, 503),
     )
-    def post_review(svc: Svc, tenant_id: Tenant, body: ReviewRequest) -> Review:
+    def post_review(svc: Svc, caller: Reviewer, body: ReviewRequest) -> Review:
         return svc.review(
-            tenant_id, body.subject, body.list_name, body.entry_id, body.verdict, body.reviewer, body.reason
+            caller.tenant,
+            body.subject,
+            body.list_name,
+            body.entry_id,
+            body.verdict,
+            body.reviewer,
+            body.reason,
         )
+
+    @app.post(
+        "/v1/screenings",
+        tags=["screening"],
+        summary="Start a batch screening of named products (up to 100,000) or of all; returns the job.",
+        response_model=JobView,
+        status_code=202,
+        responses=protected(400, 404, 422, 503),
+    )
+    def post_screening(svc: Svc, caller: Screener, body: ScreeningRequest) -> JobView:
+        if body.all == (body.product_ids is not None):
+            raise BadRequestError("give either product_ids or all: true")
+        job = svc.jobs.submit(caller.tenant, None if body.all else body.product_ids, body.callback_url)
+        return JobView.of(job)
+
+    @app.get(
+        "/v1/screenings/{job_id}",
+        tags=["screening"],
+        summary="A batch screening's progress: done, total, estimated time left, verdict counts.",
+        response_model=JobView,
+        responses=protected(404, 503),
+    )
+    def get_screening(svc: Svc, caller: JobReader, job_id: Annotated[str, Path()]) -> JobView:
+        return JobView.of(svc.jobs.get(caller.tenant, job_id))
+
+    @app.post(
+        "/v1/screenings/{job_id}/cancel",
+        tags=["screening"],
+        summary="Cancel a batch screening (results saved so far stay readable).",
+        response_model=JobView,
+        responses=protected(404, 503),
+    )
+    def cancel_screening(svc: Svc, caller: Screener, job_id: Annotated[str, Path()]) -> JobView:
+        return JobView.of(svc.jobs.cancel(caller.tenant, job_id))
+
+    @app.get(
+        "/v1/screenings/{job_id}/results",
+        tags=["screening"],
+        summary="A batch screening's verdicts: a JSON page, or the whole set streamed as NDJSON or CSV.",
+        response_model=ResultPage,
+        responses={
+            **protected(404, 503),
+            200: {
+                "content": {"application/x-ndjson": {}, "text/csv": {}},
+                "description": "A page (JSON), or every result so far (NDJSON, CSV).",
+            },
+        },
+    )
+    def get_screening_results(
+        svc: Svc,
+        caller: JobReader,
+        job_id: Annotated[str, Path()],
+        result_format: Annotated[
+            ResultFormat, Query(alias="format", description="`json` (paged), `ndjson` or `csv`.")
+        ] = ResultFormat.JSON,
+        cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> Any:
+        if result_format is ResultFormat.JSON:
+            return svc.jobs.results(caller.tenant, job_id, cursor, limit)
+        svc.jobs.get(caller.tenant, job_id)  # 404 before the stream starts
+        lines = stream_results(svc.jobs, caller.tenant, job_id, result_format)
+        media = "application/x-ndjson" if result_format is ResultFormat.NDJSON else "text/csv"
+        return StreamingResponse(lines, media_type=media)
 
     @app.get(
         "/v1/lists",
         tags=["screening"],
         summary="Screening list versions: the one in force per list, and the history.",
         response_model=ListVersionsResponse,
-        responses={503: PROBLEM_RESPONSES[503]},
+        responses=protected(503),
     )
-    def get_lists(svc: Svc) -> ListVersionsResponse:
+    def get_lists(svc: Svc, caller: ListReader) -> ListVersionsResponse:
         history = [ListVersionRef.of(v) for v in svc.list_versions()]
         current: dict[str, ListVersionRef] = {}
         for ref in history:
             current.setdefault(ref.list, ref)
         return ListVersionsResponse(current=[current[k] for k in sorted(current)], history=history)
+
+    # -- keys (admin) --------------------------------------------------------------------------------
+    @app.post(
+        "/v1/tenants/{tenant}/keys",
+        tags=["keys"],
+        summary="Issue an API key for a tenant; the response carries the secret, shown this once only.",
+        response_model=IssuedKey,
+        status_code=201,
+        responses=protected(400, 422, 503),
+    )
+    def post_key(svc: Svc, caller: Admin, tenant: TenantPath, body: KeyRequest) -> IssuedKey:
+        return issue_key(
+            svc.store,
+            tenant,
+            body.role,
+            body.name,
+            f"key:{caller.key_id}",
+            description=body.description,
+            expires_in_days=body.expires_in_days,
+        )
+
+    @app.get(
+        "/v1/tenants/{tenant}/keys",
+        tags=["keys"],
+        summary="A tenant's keys, revoked and expired ones included; never their secrets.",
+        response_model=list[ApiKeyInfo],
+        responses=protected(400, 422, 503),
+    )
+    def get_keys(svc: Svc, caller: Admin, tenant: TenantPath) -> list[ApiKeyInfo]:
+        return list_keys(svc.store, tenant)
+
+    @app.delete(
+        "/v1/keys/{key_id}",
+        tags=["keys"],
+        summary="Revoke a key for good: it stops working on the next request.",
+        response_model=ApiKeyInfo,
+        responses=protected(404, 503),
+    )
+    def delete_key(
+        svc: Svc, caller: Admin, key_id: Annotated[str, Path(description="The key's `key_id`.")]
+    ) -> ApiKeyInfo:
+        return revoke_key(svc.store, key_id)
 
     return app

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import StoreUnavailableError, TracegraphError
+from app.errors import StoreUnavailableError, TracegraphError, UnauthorizedError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://tracegraph.dev/problems/"
@@ -72,6 +74,8 @@ def install(app: FastAPI) -> None:
         )
         if isinstance(exc, StoreUnavailableError):
             response.headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, UnauthorizedError):  # RFC 9110: a 401 names the scheme to authenticate with
+            response.headers["WWW-Authenticate"] = 'Bearer realm="tracegraph"'
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -91,6 +95,24 @@ def install(app: FastAPI) -> None:
             request.url.path,
             {"errors": errors},
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The framework's own refusals (unknown path, wrong method, an unparsable body) are problems too,
+        # so a client handles one error format whatever the cause.
+        try:
+            phrase = HTTPStatus(exc.status_code).phrase
+        except ValueError:
+            phrase = "Error"
+        response = problem_response(
+            exc.status_code,
+            phrase.lower().replace(" ", "-"),
+            phrase,
+            str(exc.detail),
+            request.url.path,
+        )
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

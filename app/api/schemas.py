@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from app.jobs import MAX_JOB_PRODUCTS
 from app.screening.model import ScreenRecord
 from app.screening.service import ListVersionRef, ScreenResult
 from app.service import MAX_SCREEN_RECORDS
-from graph_schema import ReviewVerdict
+from graph_schema import ApiRole, ReviewVerdict
 
 _EXAMPLE_RECORD: dict[str, JsonValue] = {
     "name": "XINJIANG DAQO NEW ENERGY CO LTD",
@@ -65,3 +66,43 @@ class ReviewRequest(BaseModel):
 class ListVersionsResponse(BaseModel):
     current: list[ListVersionRef] = Field(description="The version of each list in force, by list code.")
     history: list[ListVersionRef] = Field(description="Every stored version, newest first.")
+
+
+class KeyRequest(BaseModel):
+    """A key to issue: its role, what it is for, and optionally how long it lives."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"role": "integration", "name": "ERP nightly export", "expires_in_days": 90}]
+        },
+    )
+
+    role: ApiRole = Field(description="`admin`, `importer`, `auditor` or `integration`.")
+    name: str = Field(min_length=1, max_length=200, description="What the key is for, e.g. the integration.")
+    description: str | None = Field(None, max_length=2000, description="Longer note on the key's purpose.")
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="Days until the key stops working; absent = it does not expire."
+    )
+
+
+class ScreeningRequest(BaseModel):
+    """A batch screening: named products, or every product of the tenant."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"product_ids": ["HP-SH-OXF", "HP-PV-410"], "callback_url": "https://erp.example.com/hook"},
+                {"all": True},
+            ]
+        },
+    )
+
+    product_ids: list[str] | None = Field(
+        None, max_length=MAX_JOB_PRODUCTS, description="Up to 100,000 product IDs; omit with `all`."
+    )
+    all: bool = Field(False, description="Screen every product of the tenant.")
+    callback_url: str | None = Field(
+        None, max_length=2000, description="POSTed the job's final state (JSON) when it ends."
+    )

@@ -12,13 +12,15 @@ Results are returned in a deterministic order (sorted by key) so both stores giv
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from graph_schema import (
+    ApiKey,
     BomLine,
     Bundle,
     Company,
@@ -112,6 +114,22 @@ def supply_closure_by_tiers(store: GraphStore, tenant: str, keys: Collection[Sou
                 following.update(closure_keys(state[0], state[1], row.bom))
         frontier = following - asked
     return SupplyClosure(rows=rows, asked=frozenset(asked))
+
+
+def all_product_ids(store: GraphStore, tenant: str) -> list[str]:
+    """Every product of a tenant in ID order, read in pages (a catalogue can hold 100,000)."""
+    ids: list[str] = []
+    after: str | None = None
+    while True:
+        page = store.list_items(tenant, kind=ItemKind.PRODUCT, after=after, limit=5000)
+        if not page:
+            return ids
+        ids.extend(item.item_id for item in page)
+        after = page[-1].item_id
+
+
+#: job statuses after which a job never runs again (`app.jobs.JobStatus.finished`)
+FINISHED_JOB_STATES = frozenset({"done", "failed", "cancelled"})
 
 
 @runtime_checkable
@@ -255,4 +273,49 @@ class GraphStore(Protocol):
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
         """Decisions per subject, each list sorted by (list, entry); subjects without any absent."""
+        ...
+
+    # -- screening jobs (tenant-owned) ---------------------------------------------------------------
+    # A job and its results are JSON documents owned by `app.jobs`; the store keeps them so that any
+    # instance of the service sees them and a restart loses nothing.
+    def put_job(self, tenant: str, job_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace a job's document (its `status` decides whether it is unfinished)."""
+        ...
+
+    def get_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
+        """The job's document, or `None` for an unknown job (or another tenant's)."""
+        ...
+
+    def unfinished_jobs(self) -> list[tuple[str, str]]:
+        """(tenant, job_id) of every job not done, failed or cancelled, oldest first: a worker's queue."""
+        ...
+
+    def put_job_results(
+        self, tenant: str, job_id: str, start: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Save results `start .. start + len(rows)` of a job (replacing a chunk saved at `start`)."""
+        ...
+
+    def get_job_results(self, tenant: str, job_id: str, start: int, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` saved results from index `start`, in order."""
+        ...
+
+    # -- API keys ------------------------------------------------------------------------------------
+    # Keys are global (a request's tenant is learnt from its key), so these take no tenant scope except
+    # for listing; `drop_tenant` deletes a tenant's keys with its data, since an offboarded tenant must
+    # lose its access too. Only hashes are stored: see `app.keys`.
+    def put_api_key(self, key: ApiKey) -> None:
+        """Store a newly issued key; `ConflictError` if its `key_id` exists (keys are never replaced)."""
+        ...
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        """The key with this ID, revoked and expired ones included (the caller decides), or `None`."""
+        ...
+
+    def list_api_keys(self, tenant: str) -> list[ApiKey]:
+        """Every key of a tenant, revoked and expired ones included, sorted by (created_at, key_id)."""
+        ...
+
+    def revoke_api_key(self, key_id: str, revoked_at: datetime) -> ApiKey | None:
+        """Mark a key revoked (a second revocation keeps the first time); the key after, or `None`."""
         ...

@@ -359,3 +359,49 @@ UNWIND $subjects AS subject
 MATCH (r:{Label.REVIEW} {{tenant: $tenant, subject: subject}})
 RETURN collect(properties(r)) AS rows
 """
+
+
+# -- API keys ----------------------------------------------------------------------------------------
+# Keys are global nodes `(:ApiKey {id: key_id, tenant, role, secret_hash, ..})`, looked up by `id`
+# through the `tg_api_key_key` constraint; a tenant's keys through the `tg_api_key_tenant` index.
+
+# CREATE, not MERGE: a key is never replaced, and the uniqueness constraint refuses a duplicate ID.
+CREATE_API_KEY = f"CREATE (k:{Label.API_KEY}) SET k = $props"
+
+GET_API_KEY = f"MATCH (k:{Label.API_KEY} {{id: $key_id}}) RETURN properties(k) AS props"
+
+LIST_API_KEYS = f"MATCH (k:{Label.API_KEY}) WHERE k.tenant = $tenant RETURN collect(properties(k)) AS rows"
+
+REVOKE_API_KEY = f"""
+MATCH (k:{Label.API_KEY} {{id: $key_id}})
+SET k.revoked_at = coalesce(k.revoked_at, $revoked_at)
+RETURN properties(k) AS props
+"""
+
+
+# -- screening jobs ----------------------------------------------------------------------------------
+# `(:ScreeningJob {tenant, id, status, finished, created_at, data})` and one
+# `(:ScreeningResults {tenant, id, job_id, start, count, data})` per saved chunk; `data` is JSON.
+
+PUT_JOB = f"""
+MERGE (j:{Label.SCREENING_JOB} {{tenant: $tenant, id: $id}})
+SET j.status = $status, j.finished = $finished, j.created_at = $created_at, j.data = $data
+"""
+
+GET_JOB = f"MATCH (j:{Label.SCREENING_JOB} {{tenant: $tenant, id: $id}}) RETURN j.data AS data"
+
+UNFINISHED_JOBS = f"""
+MATCH (j:{Label.SCREENING_JOB}) WHERE j.finished = false
+RETURN j.tenant AS tenant, j.id AS id ORDER BY j.created_at, j.id
+"""
+
+PUT_JOB_RESULTS = f"""
+MERGE (r:{Label.SCREENING_RESULTS} {{tenant: $tenant, id: $id}})
+SET r.job_id = $job_id, r.start = $start, r.count = $count, r.data = $data
+"""
+
+GET_JOB_RESULTS = f"""
+MATCH (r:{Label.SCREENING_RESULTS} {{tenant: $tenant, job_id: $job_id}})
+WHERE r.start < $end AND r.start + r.count > $start
+RETURN r.start AS start, r.data AS data ORDER BY r.start
+"""

@@ -26,17 +26,27 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import networkx as nx
+from pydantic import TypeAdapter
 
 from app.errors import ConflictError, StoreError
 from app.perf import gc_paused
-from app.store.base import RecordKind, SourcingKey, Supply, SupplyClosure, TenantInfo, supply_closure_by_tiers
+from app.store.base import (
+    FINISHED_JOB_STATES,
+    RecordKind,
+    SourcingKey,
+    Supply,
+    SupplyClosure,
+    TenantInfo,
+    supply_closure_by_tiers,
+)
 from app.store.graph_model import (
     FK_RELS,
     LABEL_OF_KIND,
@@ -49,6 +59,7 @@ from app.store.graph_model import (
 )
 from graph_schema import (
     SCHEMA_VERSION,
+    ApiKey,
     BomLine,
     Bundle,
     Company,
@@ -165,6 +176,8 @@ class MemoryStore:
         tenant_key = _key(Label.TENANT, "", tenant)
         with self._transaction() as undo:
             doomed = [k for k in self._graph.nodes if (k[0] in owned and k[1] == tenant) or k == tenant_key]
+            # The tenant's API keys go too: an offboarded tenant keeps no access (see `GraphStore`).
+            doomed += [_key(Label.API_KEY, "", k) for k in sorted(self._api_keys.get(tenant, ()))]
             if not doomed:
                 return 0
             previous = self._graph
@@ -496,6 +509,8 @@ class MemoryStore:
         self._list_entries: dict[str, set[str]] = {}
         #: every stored list version's ID
         self._list_versions: set[str] = set()
+        #: tenant -> IDs of its API keys
+        self._api_keys: dict[str, set[str]] = {}
         for key, data in self._graph.nodes(data=True):
             self._index_node(key, data["props"])
         for u, v, rel in self._graph.edges(keys=True):
@@ -519,6 +534,8 @@ class MemoryStore:
         elif label is Label.LIST_ENTRY:
             version_id = json.loads(node_id)[0]
             self._list_entries.setdefault(version_id, set()).add(node_id)
+        elif label is Label.API_KEY:
+            self._api_keys.setdefault(props["tenant"], set()).add(node_id)
 
     def _unindex_node(self, key: NodeKey, props: dict[str, Any]) -> None:
         # Only list entries are ever removed (a list version rewritten under the same ID).
@@ -652,6 +669,100 @@ class MemoryStore:
         _fsync_dir(directory)
         st = os.stat(self._path)
         self._stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    # -- screening jobs ------------------------------------------------------------------------------
+    def put_job(self, tenant: str, job_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the job's node."""
+        with self._transaction() as undo:
+            props = {"tenant": tenant, "id": job_id, "data": json.dumps(data, sort_keys=True)}
+            self._put_node(_key(Label.SCREENING_JOB, tenant, job_id), props, undo)
+
+    def get_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
+        """The job's document, or `None`."""
+        with self._lock:
+            self._refresh()
+            node = self._graph.nodes.get(_key(Label.SCREENING_JOB, tenant, job_id))
+            return dict(json.loads(node["props"]["data"])) if node else None
+
+    def unfinished_jobs(self) -> list[tuple[str, str]]:
+        """Every unfinished job of every tenant, oldest first."""
+        with self._lock:
+            self._refresh()
+            found: list[tuple[str, str, str]] = []
+            for (label, tenant, node_id), attrs in self._graph.nodes(data=True):
+                if label != Label.SCREENING_JOB.value:
+                    continue
+                data = json.loads(attrs["props"]["data"])
+                if str(data.get("status")) not in FINISHED_JOB_STATES:
+                    found.append((str(data.get("created_at")), tenant, node_id))
+            return [(tenant, job_id) for _, tenant, job_id in sorted(found)]
+
+    def put_job_results(
+        self, tenant: str, job_id: str, start: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """One node per saved chunk, replaced if the chunk is saved again."""
+        with self._transaction() as undo:
+            node_id = f"{job_id}:{start:09d}"
+            props = {
+                "tenant": tenant,
+                "id": node_id,
+                "job_id": job_id,
+                "start": start,
+                "count": len(rows),
+                "data": json.dumps(list(rows), sort_keys=True),
+            }
+            self._put_node(_key(Label.SCREENING_RESULTS, tenant, node_id), props, undo)
+
+    def get_job_results(self, tenant: str, job_id: str, start: int, limit: int) -> list[dict[str, Any]]:
+        """Results from the chunks overlapping `start .. start + limit`, cut to that range."""
+        with self._lock:
+            self._refresh()
+            out: list[dict[str, Any]] = []
+            prefix = f"{job_id}:"
+            for node_id in self._sorted_ids(tenant, Label.SCREENING_RESULTS):
+                if not node_id.startswith(prefix):
+                    continue
+                props = self._graph.nodes[_key(Label.SCREENING_RESULTS, tenant, node_id)]["props"]
+                first, count = int(props["start"]), int(props["count"])
+                if first + count <= start or first >= start + limit:
+                    continue
+                out.extend(json.loads(props["data"])[max(0, start - first) :])
+            return out[:limit]
+
+    # -- API keys ------------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        """Store a newly issued key; `ConflictError` if the ID exists (keys are never replaced)."""
+        with self._transaction() as undo:
+            node = _key(Label.API_KEY, "", key.key_id)
+            if node in self._graph:
+                raise ConflictError(f"API key {key.key_id!r} exists already")
+            self._put_node(node, {**key.to_props(), "id": key.key_id}, undo)
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        """The key with this ID, or `None`."""
+        with self._lock:
+            self._refresh()
+            node = _key(Label.API_KEY, "", key_id)
+            return self._record(node, ApiKey) if node in self._graph else None
+
+    def list_api_keys(self, tenant: str) -> list[ApiKey]:
+        """Every key of a tenant, sorted by (created_at, key_id)."""
+        with self._lock:
+            self._refresh()
+            keys = [self._record(_key(Label.API_KEY, "", k), ApiKey) for k in self._api_keys.get(tenant, ())]
+            return sorted(keys, key=lambda k: (k.created_at, k.key_id))
+
+    def revoke_api_key(self, key_id: str, revoked_at: datetime) -> ApiKey | None:
+        """Set `revoked_at` unless already set; the key after, or `None` if unknown."""
+        with self._transaction() as undo:
+            node = _key(Label.API_KEY, "", key_id)
+            if node not in self._graph:
+                return None
+            props = self._graph.nodes[node]["props"]
+            if "revoked_at" not in props:
+                when = TypeAdapter(datetime).dump_python(revoked_at, mode="json")
+                self._put_node(node, {**props, "revoked_at": when}, undo)
+            return self._record(node, ApiKey)
 
 
 @contextmanager

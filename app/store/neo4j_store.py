@@ -21,9 +21,11 @@ Design notes:
 from __future__ import annotations
 
 import gc
+import json
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -35,6 +37,7 @@ from neo4j import (
     Result,
     RoutingControl,
     Transaction,
+    unit_of_work,
 )
 from neo4j import Record as Record_
 from neo4j.exceptions import (
@@ -48,11 +51,13 @@ from neo4j.exceptions import (
     SessionExpired,
     TransientError,
 )
+from pydantic import TypeAdapter
 
 from app.config import Settings
 from app.errors import ConflictError, StoreError, StoreUnavailableError, TracegraphError
 from app.store import cypher
 from app.store.base import (
+    FINISHED_JOB_STATES,
     RecordKind,
     SourcingKey,
     Supply,
@@ -75,6 +80,7 @@ from graph_schema import (
     CONSTRAINTS,
     INDEXES,
     SCHEMA_VERSION,
+    ApiKey,
     BomLine,
     Bundle,
     Company,
@@ -335,7 +341,13 @@ class Neo4jStore:
         """Delete every record of a tenant in batches of their own transactions (see the protocol)."""
         deleted = 0
         with _translated("dropping a tenant"), self._driver.session(database=self._database) as session:
-            for label in (*WRITE_ORDER, Label.REVIEW):
+            for label in (
+                *WRITE_ORDER,
+                Label.REVIEW,
+                Label.SCREENING_JOB,
+                Label.SCREENING_RESULTS,
+                Label.API_KEY,
+            ):  # keys go too: no access is left
                 result = session.run(
                     Query(cypher.drop_tenant_nodes(label), timeout=self._timeout * 20),
                     tenant=tenant,
@@ -519,7 +531,9 @@ class Neo4jStore:
         """Delete every version of a list with its entries, in one transaction."""
         with _translated("dropping a list"), self._driver.session(database=self._database) as session:
             record = session.execute_write(
-                lambda tx: tx.run(cypher.DROP_LIST, list_name=list_name).single(strict=True)
+                unit_of_work(timeout=self._timeout * 10)(
+                    lambda tx: tx.run(cypher.DROP_LIST, list_name=list_name).single(strict=True)
+                )
             )
             return int(record["deleted"])
 
@@ -529,6 +543,7 @@ class Neo4jStore:
         props = {**review.to_props(), "tenant": tenant, "id": review.review_id}
         rid = review.review_id
 
+        @unit_of_work(timeout=self._timeout)
         def work(tx: ManagedTransaction) -> None:
             tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).consume()
             tx.run(cypher.PUT_REVIEW, tenant=tenant, id=rid, props=props).consume()
@@ -594,6 +609,82 @@ class Neo4jStore:
             if isinstance(cause, ClientError) and "AlreadyExists" in (cause.code or ""):
                 return
             raise
+
+    # -- screening jobs ------------------------------------------------------------------------------
+    def put_job(self, tenant: str, job_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the job's node; its document travels as JSON."""
+        self._write(
+            cypher.PUT_JOB,
+            tenant=tenant,
+            id=job_id,
+            status=str(data.get("status")),
+            finished=str(data.get("status")) in FINISHED_JOB_STATES,
+            created_at=str(data.get("created_at")),
+            data=json.dumps(data, sort_keys=True),
+        )
+
+    def get_job(self, tenant: str, job_id: str) -> dict[str, Any] | None:
+        """The job's document, or `None`."""
+        rows = self._read(cypher.GET_JOB, tenant=tenant, id=job_id)
+        return dict(json.loads(rows[0]["data"])) if rows else None
+
+    def unfinished_jobs(self) -> list[tuple[str, str]]:
+        """Every unfinished job of every tenant, oldest first."""
+        return [(r["tenant"], r["id"]) for r in self._read(cypher.UNFINISHED_JOBS)]
+
+    def put_job_results(
+        self, tenant: str, job_id: str, start: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """One node per saved chunk, replaced if the chunk is saved again (a resumed job)."""
+        self._write(
+            cypher.PUT_JOB_RESULTS,
+            tenant=tenant,
+            id=f"{job_id}:{start:09d}",
+            job_id=job_id,
+            start=start,
+            count=len(rows),
+            data=json.dumps(list(rows), sort_keys=True),
+        )
+
+    def get_job_results(self, tenant: str, job_id: str, start: int, limit: int) -> list[dict[str, Any]]:
+        """Results from the chunks overlapping `start .. start + limit`, cut to that range."""
+        out: list[dict[str, Any]] = []
+        for row in self._read(
+            cypher.GET_JOB_RESULTS, tenant=tenant, job_id=job_id, start=start, end=start + limit
+        ):
+            chunk = json.loads(row["data"])
+            first = int(row["start"])
+            out.extend(chunk[max(0, start - first) :])
+        return out[:limit]
+
+    # -- API keys ------------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        """Create the key's node; the uniqueness constraint turns a duplicate ID into `ConflictError`."""
+        props = {**key.to_props(), "id": key.key_id}
+        with _translated("storing an API key"):
+            self._write(cypher.CREATE_API_KEY, props=props)
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        """The key with this ID (one index seek: asked on every authenticated request)."""
+        rows = self._read(cypher.GET_API_KEY, key_id=key_id)
+        return ApiKey.from_props(rows[0]["props"]) if rows else None
+
+    def list_api_keys(self, tenant: str) -> list[ApiKey]:
+        """Every key of a tenant, sorted by (created_at, key_id)."""
+        keys = [ApiKey.from_props(p) for p in self._collected(cypher.LIST_API_KEYS, tenant=tenant)]
+        return sorted(keys, key=lambda k: (k.created_at, k.key_id))
+
+    def revoke_api_key(self, key_id: str, revoked_at: datetime) -> ApiKey | None:
+        """Set `revoked_at` unless already set, in one statement (two revocations cannot race)."""
+        when = TypeAdapter(datetime).dump_python(revoked_at, mode="json")
+
+        @unit_of_work(timeout=self._timeout)
+        def work(tx: ManagedTransaction) -> list[Any]:
+            return [r["props"] for r in tx.run(cypher.REVOKE_API_KEY, key_id=key_id, revoked_at=when)]
+
+        with _translated("revoking an API key"), self._driver.session(database=self._database) as session:
+            rows = session.execute_write(work)
+        return ApiKey.from_props(rows[0]) if rows else None
 
 
 def _plain(keys: Sequence[str], records: Iterable[Record_]) -> list[dict[str, Any]]:

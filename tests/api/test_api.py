@@ -179,13 +179,17 @@ def test_store_down_means_503_with_retry_after_and_the_service_still_starts() ->
         store_timeout_s=2,
     )
     store = Neo4jStore(dead)
+    # On Neo4j a request needs an API key; checking it needs the store, so a down store is a 503, not a 401.
+    key = {"Authorization": "Bearer tg_0123456789abcdef_" + "x" * 43}
     try:
         with TestClient(create_app(dead, store=store)) as down:
             assert down.get("/healthz").status_code == 200
             for response in (
                 down.get("/readyz"),
-                down.get("/v1/products/P1/trace"),
-                down.post("/v1/bundles", files={"file": ("b.zip", zipped(FILES), "application/zip")}),
+                down.get("/v1/products/P1/trace", headers=key),
+                down.post(
+                    "/v1/bundles", files={"file": ("b.zip", zipped(FILES), "application/zip")}, headers=key
+                ),
             ):
                 assert response.status_code == 503, response.text
                 assert response.headers["content-type"] == "application/problem+json"
