@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -82,6 +83,10 @@ KIND_WEIGHT: dict[TokenKind, float] = {
 }
 #: How many index candidates (ranked by shared key weight) are scored in full per record.
 MAX_CANDIDATES = 40
+#: Skip the feature-by-feature scoring of a candidate whose best name score cannot reach
+#: `POSSIBLE_THRESHOLD` even with every bonus (its decision is `no_match` whatever the rest says). Off
+#: when `no_match` results are asked for; tests turn it off to check it drops nothing it should keep.
+_PRUNE_HOPELESS = True
 
 #: Countries a list's entries are in when the list itself does not say: UFLPA lists PRC entities only.
 LIST_IMPLIED_COUNTRIES: dict[str, frozenset[str]] = {"UFLPA": frozenset({"CN", "HK"})}
@@ -252,6 +257,30 @@ class _Name:
     #: leading places (the registration-division prefix) and the places that designate a subsidiary
     prefix_places: frozenset[str]
     designators: frozenset[str]
+    #: the tokens compared (latin + qualifiers) and the set of both: built once, compared many times
+    compared: tuple[str, ...]
+    own: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A name's compared tokens with this matcher's weights, as `EntityMatcher._name_bound` reads them."""
+
+    name: _Name
+    han: str
+    has_latin: bool
+    own: frozenset[str]
+    designators: frozenset[str]
+    #: token -> its weight times the times it occurs, and the sum of those
+    weight: dict[str, float]
+    total: float
+    #: adjacent tokens joined: if one is a token of the other name, `_compare_tokens` joins them
+    joins: frozenset[str]
+    #: the tokens that can be similar to a different token (`_fuzzy_eligible`), by first letter
+    fuzzy: dict[str, tuple[str, ...]]
+    letters: frozenset[str]
+    #: the weight of those tokens, by first letter
+    fuzzy_weight: dict[str, float]
 
 
 @dataclass
@@ -263,6 +292,8 @@ class _Prepared:
     usccs: frozenset[str]
     other_ids: frozenset[str]
     keys: set[str] = field(default_factory=set)
+    #: `names` as the pruning bound reads them (filled once the weights are known)
+    profiles: list[_Profile] = field(default_factory=list)
 
 
 def _split_places(norm: NormalisedName) -> tuple[frozenset[str], frozenset[str]]:
@@ -288,7 +319,8 @@ def _make_name(label: str, text: str) -> _Name | None:
     if not norm.latin and not norm.han:
         return None
     prefix, designators = _split_places(norm)
-    return _Name(label, norm, prefix, designators)
+    compared = (*norm.latin, *norm.qualifiers)
+    return _Name(label, norm, prefix, designators, compared, frozenset(compared))
 
 
 def _adjacent_pairs(tokens: Sequence[str]) -> Iterable[str]:
@@ -316,14 +348,74 @@ def _name_keys(norm: NormalisedName) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=1 << 18)
+def _fuzzy_sim(a: str, b: str) -> tuple[float, str | None]:
+    """`EntityMatcher._token_sim` of two different tokens without the pinyin set: (similarity, None), or
+    (0.0, py) when the answer is 0.85 if `py` is a pinyin run of the names compared and 0 otherwise.
+
+    Why cached: the same pairs of trade words and places recur across records; OSA and the pinyin split
+    are the costly part of a comparison.
+    """
+    if token_kind(a) is not TokenKind.DISTINCTIVE or token_kind(b) is not TokenKind.DISTINCTIVE:
+        return 0.0, None
+    la, lb = len(a), len(b)
+    if min(la, lb) >= 4 and abs(la - lb) <= 2 and a[0] == b[0]:
+        if other_pinyin_name(a, b):
+            return 0.0, None
+        dist = OSA.distance(a, b, score_cutoff=2)
+        if dist == 1:
+            return 0.9, None
+        if dist == 2 and min(la, lb) >= 8:
+            return 0.8, None
+    if min(la, lb) >= 4:
+        py, other = (a, b) if la > lb else (b, a)
+        if other[:3] == py[:3] and not is_pinyin_word(other):
+            if len(py) >= 5 and is_pinyin_word(py):
+                return 0.85, None
+            return 0.0, py
+    return 0.0, None
+
+
+@lru_cache(maxsize=1 << 16)
+def _fuzzy_eligible(token: str) -> bool:
+    """Can this token be similar to a *different* token at all? (`_fuzzy_sim` is 0 unless both are.)
+
+    Why: both are distinctive, 4+ letters and share the first letter, or the similarity is 0; checking
+    that first skips almost every pair of a comparison.
+    """
+    return len(token) >= 4 and token_kind(token) is TokenKind.DISTINCTIVE
+
+
 @dataclass
 class _NameScore:
     score: float
     feature: str
-    detail: str
     generic_only: bool
     query: _Name
     entry: _Name
+    #: what the explanation line is made from, formatted only for the pair that wins (most are dropped):
+    #: the Chinese-name similarity, or the compared tokens and the query tokens that matched
+    ratio: float = 0.0
+    tokens: tuple[Sequence[str], Sequence[str], list[str], list[float]] | None = None
+
+    @property
+    def detail(self) -> str:
+        qn, en = self.query.norm, self.entry.norm
+        if self.feature == "chinese_name":
+            if self.ratio == 1.0:
+                return f"Chinese names equal after Traditional->Simplified and legal forms: {qn.han}"
+            return f"Chinese names {qn.han} ~ {en.han} (similarity {self.ratio:.2f})"
+        if self.tokens is None:
+            return ""
+        qa, eb, a, sa = self.tokens
+        matched = [t for t, s in zip(a, sa, strict=True) if s > 0]
+        detail = (
+            f"{' '.join(qa)} ~ {' '.join(eb)} (weighted token overlap {self.score:.2f}; "
+            f"shared: {', '.join(matched) or 'none'})"
+        )
+        if self.feature == "pinyin_bridge":
+            detail = "via pinyin of the Chinese name: " + detail
+        return detail
 
 
 class EntityMatcher:
@@ -331,7 +423,9 @@ class EntityMatcher:
 
     Why an index: screening runs on every supplier at onboarding and every facility met in a trace, against
     thousands of entries; candidates come from shared tokens, token prefixes (typos), Chinese character
-    bigrams and identifiers, and only the best `MAX_CANDIDATES` are scored in full.
+    bigrams and identifiers, and only the best `MAX_CANDIDATES` are scored in full. Of those, a candidate
+    whose names cannot reach `POSSIBLE_THRESHOLD` (`_name_bound`, from weights prepared at build time) is
+    dropped before the full comparison: most candidates of a supplier that is on no list.
     """
 
     def __init__(self, lists: Sequence[tuple[ListVersion, Sequence[ListEntry]]]) -> None:
@@ -353,6 +447,15 @@ class EntityMatcher:
         self._key_weight: dict[str, float] = {
             k: math.log((n + 1) / (len(v) + 1)) + 1.0 for k, v in self._index.items()
         }
+        #: every entry token's weight, looked up instead of recomputed in each comparison
+        self._weights: dict[str, float] = {
+            t: self._idf.get(t, self._idf_max) * KIND_WEIGHT[token_kind(t)]
+            for p in self._entries
+            for name in p.names
+            for t in name.compared
+        }
+        for p in self._entries:
+            p.profiles = [self._profile(name) for name in p.names]
 
     # -- building ---------------------------------------------------------------------------------------
 
@@ -386,6 +489,29 @@ class EntityMatcher:
         for key in prepared.keys:
             self._index[key].append(idx)
 
+    def _profile(self, name: _Name) -> _Profile:
+        weight: dict[str, float] = {}
+        for t in name.compared:
+            weight[t] = weight.get(t, 0.0) + self._weight(t)
+        fuzzy: dict[str, list[str]] = defaultdict(list)
+        for t in weight:
+            if _fuzzy_eligible(t):
+                fuzzy[t[0]].append(t)
+        joins = frozenset(a + b for a, b in itertools.pairwise(name.compared))
+        return _Profile(
+            name,
+            name.norm.han,
+            bool(name.norm.latin),
+            name.own,
+            name.designators,
+            weight,
+            sum(weight.values()),
+            joins,
+            {k: tuple(v) for k, v in fuzzy.items()},
+            frozenset(fuzzy),
+            {k: sum(weight[t] for t in v) for k, v in fuzzy.items()},
+        )
+
     @property
     def entry_count(self) -> int:
         """How many entries (over all lists) the matcher holds."""
@@ -394,7 +520,10 @@ class EntityMatcher:
     # -- weights and token similarity -------------------------------------------------------------------
 
     def _weight(self, token: str) -> float:
-        return self._idf.get(token, self._idf_max) * KIND_WEIGHT[token_kind(token)]
+        w = self._weights.get(token)
+        if w is None:
+            w = self._idf.get(token, self._idf_max) * KIND_WEIGHT[token_kind(token)]
+        return w
 
     @staticmethod
     def _token_sim(a: str, b: str, pinyin: frozenset[str]) -> float:
@@ -402,35 +531,35 @@ class EntityMatcher:
         run and a brand spelling that share its first syllable and the next initial (大全 daquan ~ Daqo)."""
         if a == b:
             return 1.0
-        ka = token_kind(a)
-        if ka is not TokenKind.DISTINCTIVE or token_kind(b) is not TokenKind.DISTINCTIVE:
-            return 0.0
-        la, lb = len(a), len(b)
-        if min(la, lb) >= 4 and abs(la - lb) <= 2 and a[0] == b[0]:
-            if other_pinyin_name(a, b):
-                return 0.0
-            dist = OSA.distance(a, b, score_cutoff=2)
-            if dist == 1:
-                return 0.9
-            if dist == 2 and min(la, lb) >= 8:
-                return 0.8
-        if min(la, lb) >= 4:
-            py, other = (a, b) if la > lb else (b, a)
-            if (
-                (py in pinyin or (len(py) >= 5 and is_pinyin_word(py)))
-                and other[:3] == py[:3]
-                and not is_pinyin_word(other)
-            ):
-                return 0.85
-        return 0.0
+        sim, py = _fuzzy_sim(a, b)
+        return 0.85 if py is not None and py in pinyin else sim
+
+    def _best_sims(self, a: Sequence[str], b: Sequence[str], pinyin: frozenset[str]) -> list[float]:
+        """For each token of `a`, `max(_token_sim(t, u) for u in b)`, trying only the pairs that can be
+        non-zero (equal tokens, or both `_fuzzy_eligible` with the same first letter)."""
+        in_b = set(b)
+        fuzzy_b = [u for u in b if _fuzzy_eligible(u)]
+        out: list[float] = []
+        for t in a:
+            if t in in_b:
+                out.append(1.0)
+            elif fuzzy_b and _fuzzy_eligible(t):
+                first = t[0]
+                out.append(
+                    max((self._token_sim(t, u, pinyin) for u in fuzzy_b if u[0] == first), default=0.0)
+                )
+            else:
+                out.append(0.0)
+        return out
 
     def _compare_tokens(
         self,
         qa: Sequence[str],
         eb: Sequence[str],
         pinyin: frozenset[str],
-    ) -> tuple[float, bool, list[str]]:
-        """Weighted soft Dice of two token lists; also whether only generic/place tokens matched.
+    ) -> tuple[float, bool, tuple[list[str], list[float]]]:
+        """Weighted soft Dice of two token lists; also whether only generic/place tokens matched, and the
+        (joined) query tokens with their similarities, for the explanation.
 
         Adjacent tokens on one side are joined when the join is a token on the other ("Hua Fu" ~ "Huafu").
         """
@@ -438,16 +567,15 @@ class EntityMatcher:
         a = self._merge(a, set(b))
         b = self._merge(b, set(a))
         if not a or not b:
-            return 0.0, True, []
+            return 0.0, True, ([], [])
         wa = [self._weight(t) for t in a]
         wb = [self._weight(t) for t in b]
-        sa = [max(self._token_sim(t, u, pinyin) for u in b) for t in a]
-        sb = [max(self._token_sim(u, t, pinyin) for t in a) for u in b]
+        sa = self._best_sims(a, b, pinyin)
+        sb = self._best_sims(b, a, pinyin)
         total = sum(wa) + sum(wb)
         score = (
             sum(w * s for w, s in zip(wa, sa, strict=True)) + sum(w * s for w, s in zip(wb, sb, strict=True))
         ) / total
-        matched = [t for t, s in zip(a, sa, strict=True) if s > 0]
         distinctive_b = [u for u in b if token_kind(u) is TokenKind.DISTINCTIVE]
         if distinctive_b:
             generic_only = not any(
@@ -456,7 +584,7 @@ class EntityMatcher:
         else:
             # an entry named only in generic words must be matched in full ("Xinjiang Cotton Trading")
             generic_only = not all(s >= 1.0 for s in sb) or not all(s >= 1.0 for s in sa)
-        return score, generic_only, matched
+        return score, generic_only, (a, sa)
 
     @staticmethod
     def _merge(tokens: list[str], other: set[str]) -> list[str]:
@@ -477,34 +605,25 @@ class EntityMatcher:
 
     def _compare_names(self, q: _Name, e: _Name, places: frozenset[str] = frozenset()) -> _NameScore:
         qn, en = q.norm, e.norm
-        best = _NameScore(0.0, "name", "", True, q, e)
+        best = _NameScore(0.0, "name", True, q, e)
         if qn.han and en.han:
             ratio = fuzz.ratio(qn.han, en.han) / 100.0
             if ratio > best.score:
-                detail = (
-                    f"Chinese names equal after Traditional->Simplified and legal forms: {qn.han}"
-                    if ratio == 1.0
-                    else f"Chinese names {qn.han} ~ {en.han} (similarity {ratio:.2f})"
-                )
                 # one character apart in a 2-4 character trade name is another company more often than
                 # a typo: only near-identical Chinese names count as name evidence on their own
                 score = ratio if ratio == 1.0 else max(0.0, ratio - 0.1)
-                best = _NameScore(score, "chinese_name", detail, ratio < 0.75, q, e)
-        confirmed = tuple(sorted((e.designators & places) - set(qn.latin) - set(qn.qualifiers)))
-        qa, eb = (*qn.latin, *qn.qualifiers, *confirmed), (*en.latin, *en.qualifiers)
+                best = _NameScore(score, "chinese_name", ratio < 0.75, q, e, ratio=ratio)
         if qn.latin and en.latin:
+            on_site = e.designators & places  # usually empty: then the query's tokens are as prepared
+            confirmed = tuple(sorted(on_site - q.own)) if on_site else ()
+            qa = (*q.compared, *confirmed) if confirmed else q.compared
+            eb = e.compared
             pinyin = qn.bridge_pinyin | en.bridge_pinyin
-            score, generic_only, matched = self._compare_tokens(qa, eb, pinyin)
+            score, generic_only, (a, sa) = self._compare_tokens(qa, eb, pinyin)
             bridged = not qn.tokens or not en.tokens
             feature = "pinyin_bridge" if bridged else ("alias" if e.label == "alias" else "name")
             if score > best.score or (score == best.score and not generic_only and best.generic_only):
-                detail = (
-                    f"{' '.join(qa)} ~ {' '.join(eb)} (weighted token overlap {score:.2f}; "
-                    f"shared: {', '.join(matched) or 'none'})"
-                )
-                if bridged:
-                    detail = "via pinyin of the Chinese name: " + detail
-                best = _NameScore(score, feature, detail, generic_only, q, e)
+                best = _NameScore(score, feature, generic_only, q, e, tokens=(qa, eb, a, sa))
         return best
 
     def _record_names(self, record: ScreenRecord) -> list[_Name]:
@@ -532,29 +651,104 @@ class EntityMatcher:
                     places.add(t)
         return places
 
-    def _score(
-        self,
-        p: _Prepared,
-        names: list[_Name],
-        places: set[str],
-        country: str | None,
-        uscc_code: str | None,
-        uscc_valid: bool,
-        other_id: str | None,
-    ) -> tuple[float, bool, list[MatchFeature]]:
-        """Score one entry; returns (score, capped-at-review, features)."""
-        self.scored += 1
-        features: list[MatchFeature] = []
+    def _best_name(self, p: _Prepared, names: list[_Name], places: frozenset[str]) -> _NameScore | None:
+        """The best comparison of any of the record's names with any of the entry's."""
         best: _NameScore | None = None
         for q in names:
             for e in p.names:
-                ns = self._compare_names(q, e, frozenset(places))
+                ns = self._compare_names(q, e, places)
                 if (
                     best is None
                     or ns.score > best.score
                     or (ns.score == best.score and best.generic_only and not ns.generic_only)
                 ):
                     best = ns
+        return best
+
+    def _name_bound(self, q: _Profile, e: _Profile, places: frozenset[str], level: float) -> float:
+        """At least `_compare_names(q.name, e.name, places).score`, for a fraction of its cost.
+
+        1.0 when tokens may be joined or a place is confirmed from the record's location. Otherwise the
+        weighted soft Dice from the precomputed weights, first with 0.9 (the most a token that is not in
+        the other name can get) for each token that can be similar to one of the other name's at all;
+        only if that reaches `level` are those similarities computed, which gives the score itself (up
+        to the order floats are summed in).
+        """
+        bound = 0.0
+        if q.han and e.han:
+            ratio = fuzz.ratio(q.han, e.han) / 100.0
+            bound = ratio if ratio == 1.0 else max(0.0, ratio - 0.1)
+        if not (q.has_latin and e.has_latin):
+            return bound
+        if (
+            not q.joins.isdisjoint(e.own)
+            or not e.joins.isdisjoint(q.own)
+            or (e.designators and (e.designators & places) - q.own)
+        ):
+            return 1.0
+        shared = q.own & e.own
+        num = 0.0
+        for t in shared:
+            num += q.weight[t] + e.weight[t]
+        total = q.total + e.total
+        letters = q.letters & e.letters
+        if letters:
+            # a shared token counted again at 0.9 only makes the coarse bound looser
+            coarse = num
+            for c in letters:
+                coarse += 0.9 * (q.fuzzy_weight[c] + e.fuzzy_weight[c])
+            if coarse / total < level:
+                return max(bound, coarse / total)
+            pinyin = q.name.norm.bridge_pinyin | e.name.norm.bridge_pinyin
+            sim = self._token_sim
+            for c in letters:
+                qs, es = q.fuzzy[c], e.fuzzy[c]
+                for t in qs:
+                    if t not in shared:
+                        num += q.weight[t] * max([sim(t, u, pinyin) for u in es])
+                for u in es:
+                    if u not in shared:
+                        num += e.weight[u] * max([sim(u, t, pinyin) for t in qs])
+        return max(bound, num / total)
+
+    def _hopeless(
+        self,
+        p: _Prepared,
+        queries: list[_Profile],
+        places: frozenset[str],
+        uscc_code: str | None,
+        other_id: str | None,
+    ) -> bool:
+        """True if `_score` must give this entry less than `POSSIBLE_THRESHOLD` (so `no_match`).
+
+        Sound because everything `_score` adds to the best name score is at most `QUALIFIER_SUPPORT`
+        (the generic-only cap and the place, identifier-conflict and country terms only lower it), except
+        an equal identifier, which is excluded here; the margin covers float rounding in the bound.
+        """
+        if uscc_code is not None and uscc_code in p.usccs:
+            return False
+        if other_id is not None and other_id in p.other_ids:
+            return False
+        reachable = POSSIBLE_THRESHOLD - QUALIFIER_SUPPORT - 1e-9
+        for q in queries:
+            for e in p.profiles:
+                if self._name_bound(q, e, places, reachable) >= reachable:
+                    return False
+        return True
+
+    def _score(
+        self,
+        p: _Prepared,
+        best: _NameScore | None,
+        places: set[str],
+        country: str | None,
+        uscc_code: str | None,
+        uscc_valid: bool,
+        other_id: str | None,
+    ) -> tuple[float, bool, list[MatchFeature]]:
+        """Score one entry from its best name comparison; returns (score, capped-at-review, features)."""
+        self.scored += 1
+        features: list[MatchFeature] = []
         score = 0.0
         capped = False
         if best is not None and best.score > 0:
@@ -704,7 +898,8 @@ class EntityMatcher:
             w = self._key_weight[key] * (10.0 if key.startswith("id:") else 1.0)
             for idx in postings:
                 weight[idx] += w
-        ranked = sorted(weight, key=lambda i: -weight[i])
+        # heaviest first, ties in first-seen order (a stable sort): a C key instead of a lambda
+        ranked = sorted(weight, key=weight.__getitem__, reverse=True)
         return ranked[:MAX_CANDIDATES]
 
     def match(self, record: ScreenRecord, limit: int = 5, include_no_match: bool = False) -> list[Match]:
@@ -722,16 +917,24 @@ class EntityMatcher:
         if other_id:
             ident_keys.append("id:" + other_id)
         places = self._record_places(record)
+        frozen_places = frozenset(places)
         country = normalise_country(record.country)
+        uscc_code = uscc.code if uscc else None
+        prune = _PRUNE_HOPELESS and not include_no_match
+        profiles = [self._profile(name) for name in names] if prune else []
         results: list[Match] = []
         for idx in self._candidates(names, ident_keys):
             p = self._entries[idx]
+            # most candidates of a record that matches nothing stop here, before any full comparison
+            if prune and self._hopeless(p, profiles, frozen_places, uscc_code, other_id):
+                continue
+            best = self._best_name(p, names, frozen_places)
             score, capped, features = self._score(
                 p,
-                names,
+                best,
                 places,
                 country,
-                uscc.code if uscc else None,
+                uscc_code,
                 uscc.valid if uscc else False,
                 other_id,
             )

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from opencc import OpenCC  # type: ignore[import-untyped]
 from pypinyin import lazy_pinyin
@@ -666,6 +667,29 @@ HAN_EXONYMS: dict[str, str] = {"准噶尔": "junggar"}
 #: Characters OpenCC's t2s leaves alone but that differ between Taiwan and mainland usage.
 _EXTRA_T2S = str.maketrans({"矽": "硅", "臺": "台", "鑛": "矿"})
 
+
+def _by_first_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The words grouped by first character, in their given order (so the first that matches is the same).
+
+    Why: the bridge tries every place and generic word at every character; only those starting with
+    that character can match.
+    """
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[0], []).append(w)
+    return {c: tuple(ws) for c, ws in out.items()}
+
+
+_EXONYMS_AT = _by_first_char(HAN_EXONYMS)
+_PLACES_AT = _by_first_char(HAN_PLACES)
+_GENERIC_AT = _by_first_char(sorted(HAN_GENERIC, key=len, reverse=True))
+
+
+@cache
+def _han_place_latin(place: str) -> str:
+    return _HAN_PLACE_LATIN.get(place) or "".join(lazy_pinyin(place))
+
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _BRACKET = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -678,6 +702,8 @@ def fold(text: str) -> str:
     Why: the same supplier arrives full-width from a Chinese ERP, in Traditional characters from a Hong
     Kong or Taiwan office and upper-case from a customs filing; none of that is identity.
     """
+    if text.isascii():
+        return text.lower()  # NFKC and NFD leave ASCII as it is, and it has no Chinese or accents
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u3001", ",").replace("\u3002", ".").replace("\u00b7", " ")
     if _HAN.search(text):
@@ -761,6 +787,7 @@ def _vocabulary() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # pure, and every token of every name goes through it
 def _spell(token: str) -> str:
     """Correct a one-letter slip in a *known* word ("Gruop", "Xinjaing", "Intelilgent").
 
@@ -834,8 +861,13 @@ def other_pinyin_name(a: str, b: str) -> bool:
 
 def latin_tokens(text: str) -> list[str]:
     """Canonical Latin tokens of already-folded text, legal forms and stopwords included."""
+    return list(_latin_tokens(text))
+
+
+@lru_cache(maxsize=65536)  # the matcher tokenises a record's address twice (as a name and for places)
+def _latin_tokens(text: str) -> tuple[str, ...]:
     raw = [t.replace("'", "") for t in _LATIN_TOKEN.findall(text.replace("&", " and "))]
-    return _canonical_latin(raw)
+    return tuple(_canonical_latin(raw))
 
 
 @dataclass(frozen=True)
@@ -900,26 +932,26 @@ def _bridge(han: str) -> tuple[list[str], set[str]]:
     i = 0
     while i < len(han):
         hit = False
-        for han_word, latin in HAN_EXONYMS.items():
+        first = han[i]
+        for han_word in _EXONYMS_AT.get(first, ()):
             if han.startswith(han_word, i):
                 flush()
-                tokens.append(latin)
+                tokens.append(HAN_EXONYMS[han_word])
                 i += len(han_word)
                 hit = True
                 break
         if hit:
             continue
-        for place in HAN_PLACES:
+        for place in _PLACES_AT.get(first, ()):
             if han.startswith(place, i):
                 flush()
-                latin = _HAN_PLACE_LATIN.get(place) or "".join(lazy_pinyin(place))
-                tokens.append(canonical_place(latin))
+                tokens.append(canonical_place(_han_place_latin(place)))
                 i += len(place)
                 hit = True
                 break
         if hit:
             continue
-        for word in sorted(HAN_GENERIC, key=len, reverse=True):
+        for word in _GENERIC_AT.get(first, ()):
             if han.startswith(word, i):
                 flush()
                 tokens.extend(HAN_GENERIC[word])

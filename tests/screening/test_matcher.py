@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.screening import matcher as matcher_mod
 from app.screening.matcher import EntityMatcher, match_company
 from app.screening.model import Decision, Match, ScreenRecord
 from app.screening.uscc import check_character
@@ -171,3 +172,109 @@ def test_name_evaluation_meets_its_targets() -> None:
     assert scores.method == OURS
     assert scores.overall.precision >= 0.97
     assert scores.overall.recall >= 0.97
+
+
+# -- the speed-ups change no result ------------------------------------------------------------------------
+# The matcher skips candidates that cannot reach `possible_match` (`_hopeless`, from `_name_bound`) and
+# compares only token pairs that can be similar (`_best_sims`). These tests check the invariants that
+# makes that safe, on the evaluation sets' queries and near-miss synthetic names, against the slow paths.
+
+
+@pytest.fixture(scope="module")
+def eval_setup() -> tuple[EntityMatcher, list[ScreenRecord]]:
+    import random
+
+    from evaluation.holdout_run import NAME_PAIRS as HOLDOUT_PAIRS
+    from evaluation.names_eval import eval_lists, load_pairs
+    from evaluation.run import _synthetic_name
+
+    tuning, holdout = load_pairs(), load_pairs(HOLDOUT_PAIRS)
+    rng = random.Random(7)
+    padding = [
+        ListEntry(entry_id=f"syn:{i}", list_name="SYNTHETIC", name=_synthetic_name(rng)) for i in range(1500)
+    ]
+    lists = [load_uflpa_file(), *eval_lists(tuning), *eval_lists(holdout), (_version("SYNTHETIC"), padding)]
+    # synthetic queries share places, trade words and syllables with the padding: many near misses
+    near_misses = [ScreenRecord(name=_synthetic_name(rng), country="CN") for _ in range(300)]
+    records = [p.record for p in (*tuning, *holdout)] + near_misses
+    return EntityMatcher(lists), records
+
+
+def test_pruning_drops_no_result(eval_setup: tuple[EntityMatcher, list[ScreenRecord]]) -> None:
+    m, records = eval_setup
+    before = m.scored
+    pruned = [[r.model_dump() for r in m.match(rec, limit=50)] for rec in records]
+    scored_pruned = m.scored - before
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matcher_mod, "_PRUNE_HOPELESS", False)
+        before = m.scored
+        full = [[r.model_dump() for r in m.match(rec, limit=50)] for rec in records]
+        scored_full = m.scored - before
+    assert pruned == full
+    assert scored_pruned < scored_full / 2  # and it does prune
+
+
+def test_a_location_bonus_over_the_possible_threshold_survives_pruning(matcher: EntityMatcher) -> None:
+    # a name scoring under the possible threshold, lifted to it by a location confirming the entry's city:
+    # a review case that exists only through that bonus must survive the pruning
+    eid = "uflpa:i:hoshine-silicon-industry-shanshan-co-ltd"
+    for record in (
+        ScreenRecord(name="Silicon Trading", city="Shanshan"),
+        ScreenRecord(name="Industry", city="Shanshan"),
+    ):
+        found = {m.entry_id: m for m in matcher.match(record, limit=50)}
+        assert eid in found and found[eid].decision is Decision.POSSIBLE_MATCH
+        name_score = next(f.score for f in found[eid].explanation if f.feature == "name")
+        assert name_score < 0.6 and any(f.feature == "location_qualifier" for f in found[eid].explanation)
+
+
+def test_a_pruned_candidate_scores_under_possible_match(
+    eval_setup: tuple[EntityMatcher, list[ScreenRecord]],
+) -> None:
+    from app.screening.matcher import POSSIBLE_THRESHOLD, QUALIFIER_SUPPORT
+    from app.screening.uscc import normalise_uscc, parse_uscc
+
+    m, records = eval_setup
+    reachable = POSSIBLE_THRESHOLD - QUALIFIER_SUPPORT - 1e-9
+    pruned = 0
+    for rec in records:
+        names = m._record_names(rec)
+        places = m._record_places(rec)
+        uscc = parse_uscc(rec.registration_id)
+        other = normalise_uscc(rec.registration_id) if rec.registration_id and uscc is None else None
+        keys = ["id:" + uscc.code] if uscc else (["id:" + other] if other else [])
+        profiles = [m._profile(n) for n in names]
+        for idx in m._candidates(names, keys):
+            p = m._entries[idx]
+            for q in profiles:
+                for e in p.profiles:
+                    exact = m._compare_names(q.name, e.name, frozenset(places)).score
+                    for level in (0.0, reachable):
+                        assert m._name_bound(q, e, frozenset(places), level) >= exact - 1e-9
+            if m._hopeless(p, profiles, frozenset(places), uscc.code if uscc else None, other):
+                pruned += 1
+                best = m._best_name(p, names, frozenset(places))
+                code = uscc.code if uscc else None
+                score, _, _ = m._score(p, best, places, None, code, bool(uscc and uscc.valid), other)
+                assert score < POSSIBLE_THRESHOLD
+    assert pruned > 0
+
+
+def test_only_eligible_token_pairs_can_be_similar(
+    eval_setup: tuple[EntityMatcher, list[ScreenRecord]],
+) -> None:
+    from app.screening.matcher import _fuzzy_eligible
+
+    m, records = eval_setup
+    names = [n for rec in records[:400] for n in m._record_names(rec)]
+    names += [n for p in m._entries[:400] for n in p.names]
+    vocab = sorted({t for n in names for t in n.compared})
+    pinyin = frozenset(t for n in names for t in n.norm.bridge_pinyin)
+    for a in vocab:
+        for b in vocab:
+            if a != b and m._token_sim(a, b, pinyin) > 0:
+                assert _fuzzy_eligible(a) and _fuzzy_eligible(b) and a[0] == b[0], (a, b)
+    for q, e in zip(names, reversed(names), strict=True):
+        py = q.norm.bridge_pinyin | e.norm.bridge_pinyin
+        brute = [max(m._token_sim(t, u, py) for u in e.compared) for t in q.compared]
+        assert m._best_sims(q.compared, e.compared, py) == brute

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.screening.names import TokenKind, normalise, other_pinyin_name, token_kind
+from app.screening.names import TokenKind, fold, latin_tokens, normalise, other_pinyin_name, token_kind
 
 
 def test_abbreviations_and_legal_forms_fold() -> None:
@@ -63,3 +63,34 @@ def test_one_letter_slip_in_a_known_word_is_corrected_but_trade_names_are_not() 
 def test_another_pinyin_name_is_not_a_typo() -> None:
     assert other_pinyin_name("zhongtai", "zhongtian")
     assert not other_pinyin_name("chenguang", "chenugang")
+
+
+def test_ascii_needs_no_unicode_folding() -> None:
+    # `fold` returns ASCII text lower-cased without NFKC/NFD: that is only right if they leave it alone
+    import unicodedata
+
+    ascii_chars = "".join(chr(c) for c in range(128))
+    assert unicodedata.normalize("NFKC", ascii_chars) == ascii_chars
+    assert unicodedata.normalize("NFD", ascii_chars) == ascii_chars
+    assert fold("HOSHINE Silicon IND (Shanshan) Co., Ltd") == "hoshine silicon ind (shanshan) co., ltd"
+
+
+def test_bridge_tables_by_first_character_keep_the_order() -> None:
+    # the bridge takes the first word that matches; grouping by first character must not reorder
+    from app.screening import names
+
+    longest_first = sorted(names.HAN_GENERIC, key=len, reverse=True)
+    for grouped, words in (
+        (names._PLACES_AT, list(names.HAN_PLACES)),
+        (names._GENERIC_AT, longest_first),
+        (names._EXONYMS_AT, list(names.HAN_EXONYMS)),
+    ):
+        assert sorted(w for ws in grouped.values() for w in ws) == sorted(words)
+        for first, ws in grouped.items():
+            assert list(ws) == [w for w in words if w[0] == first]
+
+
+def test_cached_tokenising_hands_out_fresh_lists() -> None:
+    first = latin_tokens("hoshine silicon ind")
+    first.append("mutated")
+    assert latin_tokens("hoshine silicon ind") == ["hoshine", "silicon", "industry"]
