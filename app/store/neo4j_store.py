@@ -33,6 +33,7 @@ from neo4j import (
     Driver,
     GraphDatabase,
     ManagedTransaction,
+    NotificationDisabledClassification,
     Query,
     Result,
     RoutingControl,
@@ -208,6 +209,9 @@ class Neo4jStore:
                 connection_acquisition_timeout=self._timeout,
                 # Reads retry transient failures, but a server that is down should become a 503 quickly.
                 max_transaction_retry_time=min(5.0, self._timeout),
+                # "Property key does not exist" hints fire on every query touching a label no data has
+                # used yet (e.g. the job worker's poll on a fresh database): noise, not a problem.
+                notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
             )
         except (DriverError, ValueError) as e:
             raise StoreError(f"cannot configure the Neo4j driver for {settings.neo4j_uri}: {e}") from e
