@@ -32,8 +32,9 @@ log = logging.getLogger("tracegraph.jobs")
 
 #: most product IDs one job may name; `all` has no limit
 MAX_JOB_PRODUCTS = 100_000
-#: products judged (and saved) per step: a restart loses at most one step of work
-JOB_CHUNK = 2_000
+#: products judged (and saved) per step: a restart loses at most one step of work, and each step reads
+#: the upstream its products share once (smaller steps would re-read shared suppliers more often)
+JOB_CHUNK = 10_000
 CALLBACK_ATTEMPTS = 4
 CALLBACK_TIMEOUT_S = 10.0
 

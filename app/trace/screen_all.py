@@ -27,8 +27,9 @@ from app.trace.models import GapReason, Severity, Verdict
 from app.trace.rules import FacilityContext, RiskRule, company_subject
 from app.trace.walk import RawGap, State, _Cache, step
 
-#: products whose upstream is read together (one closure call on Neo4j); bounds memory per read
-CHUNK = 200
+#: products whose upstream is read together (one closure call on Neo4j): shared upstreams are read once per
+#: chunk, so chunks are large; the bound keeps one read of a million-node graph within memory
+CHUNK = 20_000
 
 _NONE, _GAP, _REVIEW, _PRESUMPTION = 0, 1, 2, 3
 _VERDICT = {
