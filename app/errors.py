@@ -45,6 +45,15 @@ class UploadTooLargeError(TracegraphError):
     slug = "upload-too-large"
 
 
+class TransactionTooLargeError(TracegraphError):
+    """One all-or-nothing write needs more memory than the store allows a transaction: retrying cannot
+    help, so this is not a 503; the fix is a smaller bundle or a larger limit."""
+
+    status = 413
+    title = "Too large for one transaction"
+    slug = "transaction-too-large"
+
+
 class ConflictError(TracegraphError):
     status = 409
     title = "Conflict"

@@ -55,7 +55,13 @@ from neo4j.exceptions import (
 from pydantic import TypeAdapter
 
 from app.config import Settings
-from app.errors import ConflictError, StoreError, StoreUnavailableError, TracegraphError
+from app.errors import (
+    ConflictError,
+    StoreError,
+    StoreUnavailableError,
+    TracegraphError,
+    TransactionTooLargeError,
+)
 from app.store import cypher
 from app.store.base import (
     FINISHED_JOB_STATES,
@@ -175,6 +181,12 @@ def _translated(action: str) -> Iterator[None]:
     except (ServiceUnavailable, SessionExpired) as e:
         raise StoreUnavailableError(f"Neo4j is unavailable ({action}): {e}", retry_after=5) from e
     except TransientError as e:
+        if (e.code or "").endswith("MemoryPoolOutOfMemoryError"):
+            raise TransactionTooLargeError(
+                f"{action} needs more memory than one Neo4j transaction may use ({e.message}); nothing was "
+                "written. Split the bundle, or raise the server's limit (TRACEGRAPH_NEO4J_TX_MEMORY for "
+                "scripts/neo4j.sh, db.memory.transaction.max elsewhere)."
+            ) from e
         raise StoreUnavailableError(f"Neo4j is busy ({action}): {e.message}", retry_after=1) from e
     except ConstraintError as e:
         raise ConflictError(f"{action} conflicts with existing data: {e.message}") from e

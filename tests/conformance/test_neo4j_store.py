@@ -265,3 +265,19 @@ def test_the_closure_procedure_is_installed_and_agrees_with_plain_cypher(
             assert fast.asked == slow.asked and dict(fast.rows) == dict(slow.rows)
     finally:
         plain.close()
+
+
+def test_a_write_too_large_for_one_transaction_is_a_413_not_a_retry() -> None:
+    """The server's transaction memory limit is not a passing overload: retrying cannot help."""
+    from neo4j.exceptions import Neo4jError
+
+    from app.errors import TransactionTooLargeError
+    from app.store.neo4j_store import _translated
+
+    error = Neo4jError._hydrate_neo4j(
+        code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        message="The allocation of an extra 24.0 MiB would use more than the limit 2.0 GiB.",
+    )
+    with pytest.raises(TransactionTooLargeError) as caught, _translated("writing a bundle"):
+        raise error
+    assert caught.value.status == 413 and "TRACEGRAPH_NEO4J_TX_MEMORY" in caught.value.detail
