@@ -51,8 +51,10 @@ eval: setup
 test-fast: setup
 	$(BIN)/pytest -m "not neo4j"
 
+# SIZE=S (10k nodes), M (100k) or L (1M; raise the Neo4j transaction memory first, see docs/benchmarks.md)
+SIZE ?= M
 bench: neo4j-up
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --size $(SIZE)
 
 clean:
 	rm -rf .tracegraph .pytest_cache .mypy_cache .ruff_cache

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     #: use tracegraph's server-side procedures when the server has them (scripts/neo4j.sh installs them)
     neo4j_procedures: bool = True
+    #: a tenant's first load of at least this many rows is written in committed batches, invisible
+    #: until complete (one transaction of a million rows exceeds the server's memory); 0 = never
+    neo4j_staged_load_rows: int = 200_000
     #: seconds a single store call may take before it is abandoned
     store_timeout_s: float = 30.0
     #: the tenant of key-less requests in local mode, and of CLI commands without `--tenant`

@@ -1,8 +1,9 @@
 """The benchmark: load a generated bundle into each store and trace products, beside the baselines.
 
     python -m bench.run                      # 100k nodes, both stores (needs `make neo4j-up`)
+    python -m bench.run --size L             # S 10k, M 100k, L 1M nodes
     python -m bench.run --nodes 20000 --stores memory
-    python -m bench.run --write docs/benchmarks.md
+    python -m bench.run --size M --write docs/benchmarks.md   # replaces that size's section
 
 Everything runs in one process on one generated bundle (seeded, so reproducible), and each figure is
 printed next to its baseline (`bench/baselines.py`) measured in the same run: batched loading beside
@@ -38,8 +39,6 @@ from loaders.bundle import validate_bundle
 OUT = Path(__file__).resolve().parent / "out"
 #: the sizes issue 5 names: S 10k, M 100k, L 1M nodes (about 5 edges per node at L)
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
-MARK_BEGIN = "<!-- bench:begin -->"
-MARK_END = "<!-- bench:end -->"
 
 
 @dataclass
@@ -261,15 +260,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'this machine'}: "
         f"{platform.python_implementation()} {platform.python_version()}, {_cpus()} cores; bundle seed "
         f"{args.seed}, {stats.nodes:,} nodes, {stats.products:,} products "
-        f"(`python -m bench.run --nodes {args.nodes} --seed {args.seed} --stores {args.stores}`)."
+        f"(`python -m bench.run {f'--size {args.size}' if args.size else f'--nodes {args.nodes}'} "
+        f"--seed {args.seed} --stores {args.stores}`)."
     )
     table = render(rows, header)
     print(table)
     if args.write:
+        # Each size has its own section, so the M and L figures stand side by side in the document.
+        section = f"bench-{args.size}" if args.size else "bench"
+        begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
         text = args.write.read_text(encoding="utf-8")
-        before, _, rest = text.partition(MARK_BEGIN)
-        _, _, after = rest.partition(MARK_END)
-        args.write.write_text(f"{before}{MARK_BEGIN}\n{table}{MARK_END}{after}", encoding="utf-8")
+        if begin not in text:
+            text += f"\n{begin}\n{end}\n"
+        before, _, rest = text.partition(begin)
+        _, _, after = rest.partition(end)
+        args.write.write_text(f"{before}{begin}\n{table}{end}{after}", encoding="utf-8")
     return 0
 
 

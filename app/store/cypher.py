@@ -174,7 +174,9 @@ CREATE_BOM = _bom("CREATE")
 
 # Run first in a bundle's transaction: writing the tenant node takes its write lock until commit, so bundles
 # for one tenant are applied one after the other (other tenants are not held up).
-LOCK_TENANT = f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version"
+LOCK_TENANT = (
+    f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version RETURN t.loading AS loading"
+)
 
 
 def populated_labels(labels: tuple[Label, ...]) -> str:
@@ -288,7 +290,32 @@ def drop_tenant_nodes(label: Label) -> str:
 
 DROP_TENANT = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) DELETE t"
 
-DATA_VERSION = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) RETURN coalesce(t.data_version, '') AS data_version"
+DATA_VERSION = (
+    f"MATCH (t:{Label.TENANT} {{id: $tenant}}) "
+    "RETURN coalesce(t.data_version, '') AS data_version, t.loading AS loading"
+)
+
+# A staged first load (see `Neo4jStore.write_bundle`): marked on the tenant before its batches commit,
+# so readers and other loads stay away until it is complete; cleared with the data version at the end.
+BEGIN_STAGED_LOAD = f"""
+MERGE (t:{Label.TENANT} {{id: $tenant}})
+WITH t, t.loading AS busy, coalesce(t.data_version, '') AS version
+SET t.loading = CASE WHEN busy IS NULL AND version = '' THEN $load_id ELSE busy END
+RETURN busy, version
+"""
+
+END_STAGED_LOAD = f"""
+MATCH (t:{Label.TENANT} {{id: $tenant}}) WHERE t.loading = $load_id
+SET t.data_version = $data_version
+REMOVE t.loading
+"""
+
+ABANDON_STAGED_LOAD = f"""
+MATCH (t:{Label.TENANT} {{id: $tenant}}) WHERE t.loading = $load_id
+REMOVE t.loading
+"""
+
+TENANT_LOADING = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) RETURN t.loading AS loading"
 
 # -- screening lists ---------------------------------------------------------------------------------
 

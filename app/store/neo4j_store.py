@@ -23,10 +23,11 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from neo4j import (
     READ_ACCESS,
@@ -37,6 +38,7 @@ from neo4j import (
     Query,
     Result,
     RoutingControl,
+    Session,
     Transaction,
     unit_of_work,
 )
@@ -111,6 +113,8 @@ T = TypeVar("T")
 BATCH_SIZE = 5_000
 #: a write may take this much longer per row than the base timeout (a 100k-row bundle gets +50 s)
 WRITE_SECONDS_PER_ROW = 1 / 2_000
+#: rows per transaction of a staged first load: well within a 2 GiB transaction memory limit
+STAGED_ROWS_PER_TX = 50_000
 #: The order a bundle's labels are written in: every label that foreign keys point at comes before the
 #: labels pointing at it (documents before the sourcing rows they back), so each node is written together
 #: with its relationships; only a key between nodes of one label (a company's parent) waits for a pass
@@ -162,6 +166,82 @@ def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
     return dict(sorted(out.items()))
 
 
+class _Results(Protocol):
+    """What the write path reads of a statement's result: its one record, or its summary."""
+
+    def single(self, strict: Literal[True]) -> Any: ...
+
+    def consume(self) -> Any: ...
+
+
+class _Runner(Protocol):
+    """A transaction as the write path uses it: a driver `Transaction`, or a `_StagedTx`."""
+
+    def run(self, query: str, parameters: dict[str, Any] | None = None, **kwparameters: Any) -> _Results: ...
+
+
+class _Settled:
+    """A statement's result read before its transaction committed (the driver discards unread results
+    at commit), so the write path can still read it afterwards."""
+
+    def __init__(self, result: Result) -> None:
+        self._result: Result | None = result
+        self._records: list[Record_] = []
+        self._summary: Any = None
+
+    def settle(self) -> None:
+        if self._result is not None:
+            self._records = list(self._result)
+            self._summary = self._result.consume()
+            self._result = None
+
+    def single(self, strict: Literal[True]) -> Any:
+        self.settle()
+        if len(self._records) != 1:
+            raise StoreError(f"expected one record from a write statement, got {len(self._records)}")
+        return self._records[0]
+
+    def consume(self) -> Any:
+        self.settle()
+        return self._summary
+
+
+class _StagedTx:
+    """Runs a big first load as a series of transactions of about `rows_per_tx` rows each.
+
+    Every statement's result is read before its transaction commits, so the bundle writer, which sends
+    statements ahead and reads their results later, works unchanged.
+    """
+
+    def __init__(self, session: Session, timeout: float, rows_per_tx: int) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._rows_per_tx = rows_per_tx
+        self._rows = 0
+        self._open: list[_Settled] = []
+        self._tx = session.begin_transaction(timeout=timeout)
+
+    def run(self, query: str, parameters: dict[str, Any] | None = None, **kwparameters: Any) -> _Settled:
+        settled = _Settled(self._tx.run(query, parameters, **kwparameters))
+        self._open.append(settled)
+        rows = kwparameters.get("rows")
+        self._rows += len(rows) if isinstance(rows, list) else 1
+        if self._rows >= self._rows_per_tx:
+            self.commit()
+            self._tx = self._session.begin_transaction(timeout=self._timeout)
+        return settled
+
+    def commit(self) -> None:
+        for settled in self._open:
+            settled.settle()
+        self._open = []
+        self._rows = 0
+        self._tx.commit()
+
+    def close(self) -> None:
+        self._tx.close()
+
+
 def _chunks(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -211,6 +291,8 @@ class Neo4jStore:
         #: the read transaction of the calling thread's open `snapshot()`, if any
         self._local = threading.local()
         self._use_procedures = settings.neo4j_procedures
+        #: a tenant's first load at least this big is written in committed batches (0: never)
+        self._staged_rows = settings.neo4j_staged_load_rows
         #: whether the server has tracegraph's closure procedure; asked on first use
         self._closure_procedure: bool | None = None
         try:
@@ -274,7 +356,16 @@ class Neo4jStore:
 
     # -- tenant data: writes -------------------------------------------------------------------------
     def write_bundle(self, tenant: str, bundle: Bundle, data_version: str) -> None:
-        """Upsert every record by key and set the tenant's data version in one transaction."""
+        """Upsert every record by key and set the tenant's data version, all or nothing.
+
+        Normally in one transaction. A tenant's first load of at least `staged_load_rows` rows (an ERP's
+        initial export: a million rows do not fit in one transaction's memory) is written in batches
+        that commit as they go, while the tenant is marked as loading: readers get a 503 and other
+        loads a 409 until the last batch is in and the data version is set, and a failure deletes what
+        was written, so the load is still all or nothing as far as anyone can see.
+        """
+        if 0 < self._staged_rows <= bundle.size() and self._write_staged(tenant, bundle, data_version):
+            return
         timeout = self._timeout + bundle.size() * WRITE_SECONDS_PER_ROW
         with (
             _translated("writing a bundle"),
@@ -288,7 +379,62 @@ class Neo4jStore:
             finally:
                 tx.close()  # rolls back unless committed
 
-    def _apply_bundle(self, tx: Transaction, tenant: str, bundle: Bundle, data_version: str) -> None:
+    def _write_staged(self, tenant: str, bundle: Bundle, data_version: str) -> bool:
+        """The staged first load; `False` (nothing done) when the tenant already has data."""
+        load_id = uuid.uuid4().hex
+        with _translated("starting a load"), self._driver.session(database=self._database) as session:
+            row = session.execute_write(
+                lambda tx: tx.run(cypher.BEGIN_STAGED_LOAD, tenant=tenant, load_id=load_id).single(
+                    strict=True
+                )
+            )
+        if row["busy"] is not None:
+            raise ConflictError(f"tenant '{tenant}' is being loaded by another request; try again later")
+        if row["version"]:
+            return False
+        timeout = self._timeout + STAGED_ROWS_PER_TX * WRITE_SECONDS_PER_ROW * 4
+        try:
+            with (
+                _translated("writing a bundle (staged first load)"),
+                _gc_frozen(),
+                self._driver.session(database=self._database) as session,
+            ):
+                staged = _StagedTx(session, timeout, STAGED_ROWS_PER_TX)
+                try:
+                    self._apply_bundle(staged, tenant, bundle, data_version, lock=False)
+                    staged.commit()
+                finally:
+                    staged.close()
+                session.run(
+                    Query(cypher.END_STAGED_LOAD, timeout=self._timeout),
+                    tenant=tenant,
+                    load_id=load_id,
+                    data_version=data_version,
+                ).consume()
+        except BaseException:
+            self._abandon_staged(tenant, load_id)
+            raise
+        return True
+
+    def _abandon_staged(self, tenant: str, load_id: str) -> None:
+        """Delete what a failed staged first load wrote (the tenant had no data before it) and unmark it.
+
+        Only the bundle's kinds of records go: keys, reviews and jobs the tenant already had stay.
+        """
+        with _translated("undoing a failed load"), self._driver.session(database=self._database) as session:
+            for label in reversed(WRITE_ORDER):
+                session.run(
+                    Query(cypher.drop_tenant_nodes(label), timeout=self._timeout * 20),
+                    tenant=tenant,
+                    batch=self._batch_size,
+                ).consume()
+            session.run(
+                Query(cypher.ABANDON_STAGED_LOAD, timeout=self._timeout), tenant=tenant, load_id=load_id
+            ).consume()
+
+    def _apply_bundle(
+        self, tx: _Runner, tenant: str, bundle: Bundle, data_version: str, lock: bool = True
+    ) -> None:
         """Write the bundle inside `tx`: the tenant lock, then each label in `WRITE_ORDER` with the
         relationships of its foreign keys, the BOM lines, and last the keys between nodes of one label.
 
@@ -299,7 +445,10 @@ class Neo4jStore:
         with no old relationships to drop; existing ones are updated by element ID and their relationships
         re-derived, touching only what changed.
         """
-        tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).consume()
+        if lock:
+            busy = tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).single(strict=True)
+            if busy["loading"] is not None:
+                raise ConflictError(f"tenant '{tenant}' is being loaded by another request; try again later")
         found = tx.run(cypher.populated_labels(WRITE_ORDER), tenant=tenant).single(strict=True)
         records = {label: bundle_records(bundle, label) for label in WRITE_ORDER}
         writer = _BundleWriter(self, tx, tenant)
@@ -338,13 +487,11 @@ class Neo4jStore:
         writer.run_batches(cypher.UPSERT_BOM, rows[False])
         writer.run_batches(cypher.CREATE_BOM, rows[True])
 
-    def _run_batches(self, tx: Transaction, query: str, rows: list[dict[str, Any]], **params: Any) -> None:
+    def _run_batches(self, tx: _Runner, query: str, rows: list[dict[str, Any]], **params: Any) -> None:
         for chunk in _chunks(rows, self._batch_size):
             self._run_batch(tx, query, chunk, **params)
 
-    def _run_batch(
-        self, tx: Transaction, query: str, rows: Sequence[dict[str, Any]], **params: Any
-    ) -> Result:
+    def _run_batch(self, tx: _Runner, query: str, rows: Sequence[dict[str, Any]], **params: Any) -> _Results:
         """Send one UNWIND statement over one batch without waiting for it to finish.
 
         Bolt pipelines statements within a transaction, so the next batch is encoded while the server
@@ -394,8 +541,13 @@ class Neo4jStore:
                 tx.close()
 
     def data_version(self, tenant: str) -> str:
-        """The tenant's data version, "" before the first load."""
+        """The tenant's data version, "" before the first load; 503 while a staged first load runs."""
         rows = self._read(cypher.DATA_VERSION, tenant=tenant)
+        if rows and rows[0]["loading"] is not None:
+            raise StoreUnavailableError(
+                f"tenant '{tenant}' is being loaded for the first time; its data is not ready yet",
+                retry_after=30,
+            )
         return str(rows[0]["data_version"]) if rows else ""
 
     def tenant_info(self, tenant: str) -> TenantInfo:
@@ -755,7 +907,7 @@ class _BundleWriter:
     have been sent, so the pipeline never stalls on them) and are only used inside this transaction.
     """
 
-    def __init__(self, store: Neo4jStore, tx: Transaction, tenant: str) -> None:
+    def __init__(self, store: Neo4jStore, tx: _Runner, tenant: str) -> None:
         self._store = store
         self._tx = tx
         self._tenant = tenant
@@ -763,8 +915,8 @@ class _BundleWriter:
         self._created: dict[Label, set[str]] = {label: set() for label in WRITE_ORDER}
         self._nodes: dict[Label, dict[str, str]] = {label: {} for label in WRITE_ORDER}
         self._absent: dict[Label, set[str]] = {label: set() for label in WRITE_ORDER}
-        self._pending: dict[Label, list[Result]] = {label: [] for label in WRITE_ORDER}
-        self._updates: list[tuple[Result, int]] = []
+        self._pending: dict[Label, list[_Results]] = {label: [] for label in WRITE_ORDER}
+        self._updates: list[tuple[_Results, int]] = []
         self._batch = store._batch_size
 
     def find_existing(self, records: Mapping[Label, Sequence[Record]]) -> None:
@@ -781,7 +933,7 @@ class _BundleWriter:
     def created(self, label: Label) -> set[str]:
         return self._created[label]
 
-    def run_batches(self, query: str, rows: Sequence[dict[str, Any]]) -> list[Result]:
+    def run_batches(self, query: str, rows: Sequence[dict[str, Any]]) -> list[_Results]:
         return [
             self._store._run_batch(self._tx, query, chunk, tenant=self._tenant)
             for chunk in _ramped_chunks(rows, self._batch)
@@ -841,7 +993,7 @@ class _BundleWriter:
         absent.update(k for k in unknown if k not in known)
         return known
 
-    def _find(self, label: Label, keys: Sequence[str]) -> Result:
+    def _find(self, label: Label, keys: Sequence[str]) -> _Results:
         return self._tx.run(cypher.find_nodes(label), tenant=self._tenant, ids=list(keys))
 
     def _element_ids_written(self, label: Label) -> dict[str, str]:
@@ -868,7 +1020,7 @@ class _BundleWriter:
                         row[props_name] = spec.props(record)
 
 
-def _written(result: Result) -> Iterator[tuple[str, str]]:
+def _written(result: _Results) -> Iterator[tuple[str, str]]:
     """(key, element ID) pairs from a statement returning `cypher.WRITTEN_KEYS` and `WRITTEN_NODES`."""
     row = result.single(strict=True)
     return zip(row[cypher.WRITTEN_KEYS], row[cypher.WRITTEN_NODES], strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +282,77 @@ def test_a_write_too_large_for_one_transaction_is_a_413_not_a_retry() -> None:
     with pytest.raises(TransactionTooLargeError) as caught, _translated("writing a bundle"):
         raise error
     assert caught.value.status == 413 and "TRACEGRAPH_NEO4J_TX_MEMORY" in caught.value.detail
+
+
+@pytest.fixture
+def staged_store() -> Iterator[Neo4jStore]:
+    """A Neo4j store whose first loads of 10+ rows are staged, in transactions of 7 rows."""
+    store = Neo4jStore(Settings(store=StoreBackend.NEO4J, neo4j_staged_load_rows=10))
+    yield store
+    store.close()
+
+
+def test_a_big_first_load_is_staged_and_reads_the_same(
+    staged_store: Neo4jStore, neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import neo4j_store as module
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 7)
+    commits: list[int] = []
+    real_commit = module._StagedTx.commit
+
+    def counting(self: module._StagedTx) -> None:
+        commits.append(1)
+        real_commit(self)
+
+    monkeypatch.setattr(module._StagedTx, "commit", counting)
+    bundle = _upstream_bundle()
+    assert bundle.size() >= 10
+    staged_store.write_bundle(tenant, bundle, "v1")
+    assert len(commits) > 1  # it really went in several transactions
+    assert staged_store.data_version(tenant) == "v1"
+    # Identical to what the one-transaction path writes for another tenant.
+    neo4j_store.write_bundle(tenant + "-other", bundle, "v1")
+    for store_tenant in (tenant, tenant + "-other"):
+        closure = neo4j_store.get_supply_closure(store_tenant, [("", "P")])
+        assert len(closure.rows) == 6
+    assert dict(neo4j_store.get_supply_closure(tenant, [("", "P")]).rows) == dict(
+        neo4j_store.get_supply_closure(tenant + "-other", [("", "P")]).rows
+    )
+    # A second load of the same tenant is not a first load: one transaction, as always.
+    commits.clear()
+    staged_store.write_bundle(tenant, bundle, "v2")
+    assert commits == [] and staged_store.data_version(tenant) == "v2"
+
+
+def test_a_failed_staged_load_leaves_nothing_and_readers_wait_meanwhile(
+    staged_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import neo4j_store as module
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 5)
+    seen: list[str] = []
+    real_commit = module._StagedTx.commit
+
+    def failing(self: module._StagedTx) -> None:
+        real_commit(self)
+        # Between batches: readers are told to come back, other loads are refused.
+        with pytest.raises(StoreUnavailableError) as waiting:
+            staged_store.data_version(tenant)
+        seen.append(waiting.value.detail)
+        with pytest.raises(ConflictError):
+            staged_store.write_bundle(tenant, bundle(companies=[company("LATE")]), "other")
+        raise RuntimeError("the server went away mid-load")
+
+    monkeypatch.setattr(module._StagedTx, "commit", failing)
+    with pytest.raises(RuntimeError):
+        staged_store.write_bundle(tenant, _upstream_bundle(), "v1")
+    assert seen and "being loaded" in seen[0]
+    # Undone: no record, no version, and the tenant is usable again.
+    assert staged_store.data_version(tenant) == ""
+    assert staged_store.get_companies(tenant, ["C1", "C2", "LATE"]) == {}
+    monkeypatch.setattr(module._StagedTx, "commit", real_commit)
+    staged_store.write_bundle(tenant, _upstream_bundle(), "v1")
+    assert staged_store.data_version(tenant) == "v1"
