@@ -15,10 +15,9 @@ the per-product walk's verdicts on generated and hand-built graphs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from app.perf import gc_paused
@@ -68,14 +67,11 @@ class _Flag:
     gap: GapReason | None = None
 
     def absorb(self, other: _Flag) -> None:
-        """Keep the worse of the two; between equally bad findings, the smaller facility ID, so the
-        witness does not depend on the order the graph was read in."""
+        """Keep the worse of the two; between equally bad ones, the smaller (facility, rule, gap), so the
+        witness does not depend on the order the graph was read or walked in."""
         if other.level < self.level or other.level == _NONE:
             return
-        if other.level == self.level and (other.facility_id or "", other.rule or "") >= (
-            self.facility_id or "",
-            self.rule or "",
-        ):
+        if other.level == self.level and other._witness() >= self._witness():
             return
         self.level, self.facility_id, self.rule, self.gap = (
             other.level,
@@ -83,6 +79,9 @@ class _Flag:
             other.rule,
             other.gap,
         )
+
+    def _witness(self) -> tuple[str, str, str]:
+        return (self.facility_id or "", self.rule or "", self.gap.value if self.gap else "")
 
 
 def screen_all(
@@ -101,7 +100,7 @@ def screen_all(
         cache = _Cache(store, tenant)
         cache.load_items(product_ids)
         roots = [pid for pid in product_ids if pid in cache.items]
-        graph: nx.DiGraph[State] = nx.DiGraph()
+        graph: dict[State, set[State]] = {}
         own: dict[State, _Flag] = {}
         done: set[State] = set()
         for start in range(0, len(roots), CHUNK):
@@ -110,7 +109,6 @@ def screen_all(
             if progress is not None:
                 progress(start + len(chunk))
         _judge_facilities(store, tenant, cache, graph, own, rules)
-        _loop_gaps(graph, own)
         reach = _propagate(graph, own)
     out: list[ScreenedProduct] = []
     for pid in product_ids:
@@ -132,7 +130,7 @@ def screen_all(
 def _read_upstream(
     cache: _Cache,
     products: Sequence[str],
-    graph: nx.DiGraph[State],
+    graph: dict[State, set[State]],
     own: dict[State, _Flag],
     done: set[State],
 ) -> None:
@@ -142,14 +140,14 @@ def _read_upstream(
     tier1 = cache.supply([("", pid) for pid in products])
     frontier: set[State] = set()
     for root in roots:
-        graph.add_node(root)
+        graph.setdefault(root, set())
         own.setdefault(root, _Flag())
         rows = tier1.get(("", root.item_id), [])
         if not rows:
             _add_gaps(own, [RawGap(root, root.item_id, GapReason.NO_TIER1_SOURCING)])
         for row in rows:
             child = State(root.item_id, row.supplier_facility_id)
-            graph.add_edge(root, child)
+            graph[root].add(child)
             if child not in done:
                 frontier.add(child)
     while frontier:
@@ -162,14 +160,14 @@ def _read_upstream(
         rows_by_key = cache.supply(keys)
         following: set[State] = set()
         for s in states:
-            graph.add_node(s)
+            targets = graph.setdefault(s, set())
             own.setdefault(s, _Flag())
             _, links, gaps = step(
                 s, cache.facilities.get(s.facility_id), cache.bom.get(s.item_id, []), rows_by_key
             )
             _add_gaps(own, gaps)
             for link in links:
-                graph.add_edge(s, link.target)
+                targets.add(link.target)
                 if link.target not in done:
                     following.add(link.target)
         frontier = following
@@ -185,13 +183,13 @@ def _judge_facilities(
     store: GraphStore,
     tenant: str,
     cache: _Cache,
-    graph: nx.DiGraph[State],
+    graph: dict[State, set[State]],
     own: dict[State, _Flag],
     rules: Sequence[RiskRule],
 ) -> None:
     """Every facility once through every rule; its worst signal marks each of its states."""
     by_facility: dict[str, list[State]] = defaultdict(list)
-    for s in graph.nodes:
+    for s in graph:
         if s.facility_id:
             by_facility[s.facility_id].append(s)
     reviews = store.get_reviews(tenant, [company_subject(cid) for cid in sorted(cache.companies)])
@@ -210,31 +208,80 @@ def _judge_facilities(
             own[s].absorb(_Flag(level, facility_id=facility_id, rule=worst.rule))
 
 
-def _loop_gaps(graph: nx.DiGraph[State], own: dict[State, _Flag]) -> None:
-    """A supply loop no supplier outside feeds is a gap (as in the per-product walk's `_loop_gaps`)."""
-    for component in nx.strongly_connected_components(graph):
-        members: set[State] = set(component)
-        if len(members) == 1:
-            (only,) = members
-            if not graph.has_edge(only, only):
+def _propagate(graph: dict[State, set[State]], own: dict[State, _Flag]) -> dict[State, _Flag]:
+    """The worst flag reachable from each state, in one pass over the strongly connected components.
+
+    Tarjan's algorithm (iterative: supply chains can be deeper than Python's recursion) finishes each
+    component after every component it reaches, so their flags are known when it is judged. A loop no
+    supplier outside feeds is a gap, as in the per-product walk's `_loop_gaps`.
+    """
+    index: dict[State, int] = {}
+    low: dict[State, int] = {}
+    on_stack: set[State] = set()
+    stack: list[State] = []
+    component_of: dict[State, int] = {}
+    flags: list[_Flag] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[State, Iterator[State]]] = [(start, iter(graph.get(start, ())))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph.get(nxt, ()))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
                 continue
-        if not any(t not in members for m in members for t in graph.successors(m)):
-            entry = min(members)
-            own[entry].absorb(_Flag(_GAP, gap=GapReason.ONLY_CYCLIC_SUPPLY))
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members: list[State] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                flags.append(_judge_component(graph, own, members, component_of, flags))
+                for member in members:
+                    component_of[member] = len(flags) - 1
+    return {node: flags[component_of[node]] for node in graph}
 
 
-def _propagate(graph: nx.DiGraph[State], own: dict[State, _Flag]) -> dict[State, _Flag]:
-    """The worst flag reachable from each node: over the condensation, successors before nodes."""
-    condensed = nx.condensation(graph)
-    members: dict[int, list[State]] = defaultdict(list)
-    for node, scc in condensed.graph["mapping"].items():
-        members[scc].append(node)
-    at: dict[int, _Flag] = {}
-    for scc in reversed(list(nx.topological_sort(condensed))):
-        flag = _Flag()
-        for node in members[scc]:
-            flag.absorb(own.get(node, _Flag()))
-        for succ in condensed.successors(scc):
-            flag.absorb(at[succ])
-        at[scc] = flag
-    return {node: at[scc] for node, scc in condensed.graph["mapping"].items()}
+def _judge_component(
+    graph: dict[State, set[State]],
+    own: dict[State, _Flag],
+    members: list[State],
+    component_of: dict[State, int],
+    flags: list[_Flag],
+) -> _Flag:
+    """A finished component's flag: its members' own, the components it reaches, a loop gap if closed."""
+    inside = set(members)
+    flag = _Flag()
+    leaves = False
+    for member in members:
+        flag.absorb(own.get(member, _Flag()))
+        for target in graph.get(member, ()):
+            if target not in inside:
+                leaves = True
+                flag.absorb(flags[component_of[target]])
+    looped = len(members) > 1 or members[0] in graph.get(members[0], ())
+    if looped and not leaves:
+        flag.absorb(_Flag(_GAP, gap=GapReason.ONLY_CYCLIC_SUPPLY))
+    return flag
