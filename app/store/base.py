@@ -167,8 +167,11 @@ class GraphStore(Protocol):
         ...
 
     # -- tenant data: reads --------------------------------------------------------------------------
-    def snapshot(self) -> AbstractContextManager[None]:
+    def snapshot(self, timeout_s: float | None = None) -> AbstractContextManager[None]:
         """Make every read in the block see one consistent state of the data.
+
+        `timeout_s` overrides the store's timeout for the whole block, for work known to be long
+        (screening a whole catalogue reads for minutes); a single trace keeps the default.
 
         A trace reads a frontier per tier; without a snapshot a load committing between two tiers could
         give a trace that mixes old and new data. On Neo4j the block is one read transaction (which also

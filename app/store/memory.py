@@ -190,8 +190,9 @@ class MemoryStore:
 
     # -- tenant data: reads --------------------------------------------------------------------------
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads in the block see one state: the file is re-read at most once, at the start."""
+    def snapshot(self, timeout_s: float | None = None) -> Iterator[None]:
+        """Reads in the block see one state: the file is re-read at most once, at the start (no timeout:
+        in process, nothing can hang on a server)."""
         with self._lock:
             self._refresh()
             self._frozen += 1

@@ -522,7 +522,7 @@ class Neo4jStore:
 
     # -- tenant data: reads --------------------------------------------------------------------------
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
+    def snapshot(self, timeout_s: float | None = None) -> Iterator[None]:
         """Run the block's reads in one read transaction (per thread): one consistent view, and each
         query is a single pipelined round trip instead of a managed transaction of its own."""
         if getattr(self._local, "tx", None) is not None:
@@ -532,7 +532,7 @@ class Neo4jStore:
             _translated("reading"),
             self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session,
         ):
-            tx = session.begin_transaction(timeout=self._timeout)
+            tx = session.begin_transaction(timeout=timeout_s or self._timeout)
             self._local.tx = tx
             try:
                 yield

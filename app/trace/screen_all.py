@@ -29,6 +29,9 @@ from app.trace.walk import RawGap, State, _Cache, step
 #: products whose upstream is read together (one closure call on Neo4j): shared upstreams are read once per
 #: chunk, so chunks are large; the bound keeps one read of a million-node graph within memory
 CHUNK = 20_000
+#: one read transaction covers the whole screening (one consistent view); it may take this long
+SNAPSHOT_BASE_S = 60.0
+SNAPSHOT_S_PER_PRODUCT = 0.05
 
 _NONE, _GAP, _REVIEW, _PRESUMPTION = 0, 1, 2, 3
 _VERDICT = {
@@ -96,7 +99,7 @@ def screen_all(
     `progress(n)` is called as products' upstreams are read (n = products read so far), so a job can
     report how far it is; the judging after the last read is fast.
     """
-    with store.snapshot(), gc_paused():
+    with store.snapshot(timeout_s=SNAPSHOT_BASE_S + SNAPSHOT_S_PER_PRODUCT * len(product_ids)), gc_paused():
         cache = _Cache(store, tenant)
         cache.load_items(product_ids)
         roots = [pid for pid in product_ids if pid in cache.items]
