@@ -232,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-rows", type=int, default=2000, help="rows for the row-at-a-time baseline")
     parser.add_argument("--naive-screen", type=int, default=300, help="products the naive screen walks")
     parser.add_argument("--write", type=Path, help="also replace the results section of this markdown file")
+    parser.add_argument("--section", help="the section's marker name (default: bench-<size>)")
     args = parser.parse_args(argv)
     if args.size:
         args.nodes = SIZES[args.size]
@@ -267,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table)
     if args.write:
         # Each size has its own section, so the M and L figures stand side by side in the document.
-        section = f"bench-{args.size}" if args.size else "bench"
+        section = args.section or (f"bench-{args.size}" if args.size else "bench")
         begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
         text = args.write.read_text(encoding="utf-8")
         if begin not in text:
