@@ -113,6 +113,8 @@ class Problem:
     column: str | None
     reason: str
     value: str | None = None
+    #: JSON pointer to the field, when the records came as JSON (`POST /v1/records`)
+    pointer: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -130,6 +132,7 @@ class Problem:
             "column": self.column,
             "reason": self.reason,
             "value": self.value,
+            **({"pointer": self.pointer} if self.pointer else {}),
         }
 
 

@@ -27,6 +27,7 @@ from app.trace.models import TraceResult, Verdict
 from app.trace.rules import RiskRule
 from app.trace.screen_all import ScreenedProduct, screen_all
 from app.trace.walk import trace_product
+from app.upserts import RecordsRequest, load_records
 from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
 
 #: One request screens at most this many records; batch screening of whole catalogues is a job (issue 5).
@@ -102,6 +103,15 @@ class TraceService:
     ) -> LoadReport:
         self.start()
         return load_bundle(self.store, tenant, source, name, progress=progress)
+
+    def upsert(
+        self, tenant: str, request: RecordsRequest, idempotency_key: str | None
+    ) -> tuple[LoadReport, bool]:
+        """Records sent as JSON, loaded like a bundle; the report and whether it is a replayed answer."""
+        self.start()
+        return load_records(
+            self.store, tenant, request, lambda data: self.load(tenant, data, "records.json"), idempotency_key
+        )
 
     def screen_products(
         self, tenant: str, product_ids: list[str], progress: Callable[[int], None] | None = None

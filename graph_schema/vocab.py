@@ -24,6 +24,7 @@ class Label(StrEnum):
     REVIEW = "Review"  # a reviewer's decision on a possible list match
     SCREENING_JOB = "ScreeningJob"  # a batch screening: state and progress (JSON in `data`)
     SCREENING_RESULTS = "ScreeningResults"  # one saved chunk of a job's results (JSON in `data`)
+    IDEMPOTENT_REQUEST = "IdempotentRequest"  # a write's answer kept under its Idempotency-Key
     TENANT = "Tenant"
     # Shared reference data (no tenant): screening lists and their versions.
     LIST_VERSION = "ListVersion"
@@ -47,6 +48,7 @@ TENANT_OWNED: frozenset[Label] = frozenset(
         Label.REVIEW,
         Label.SCREENING_JOB,
         Label.SCREENING_RESULTS,
+        Label.IDEMPOTENT_REQUEST,
     }
 )
 

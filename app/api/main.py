@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -45,6 +45,7 @@ from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
 from app.store.factory import build_store
 from app.trace.models import TraceResult, Verdict
+from app.upserts import Cell, RecordsRequest
 from graph_schema import Review
 
 log = logging.getLogger("tracegraph.api")
@@ -85,6 +86,41 @@ ListReader = Annotated[Principal, Depends(require(Permission.READ, Permission.SC
 Admin = Annotated[Principal, Depends(require(Permission.ADMIN))]
 JobReader = Annotated[Principal, Depends(require(Permission.READ, Permission.SCREEN))]
 TenantPath = Annotated[str, Path(description="The tenant's ID.", pattern=TENANT_ID_PATTERN)]
+
+
+#: records an ERP can PUT one at a time, by the path ID (BOM lines and sourcing go through /v1/records)
+RECORD_PATHS = {
+    "companies": "company_id",
+    "facilities": "facility_id",
+    "items": "item_id",
+    "documents": "document_id",
+}
+
+
+def _add_record_put(app: FastAPI, kind: str, id_field: str) -> None:
+    """`PUT /v1/{kind}/{id}`: one record upserted by the client's ID (idempotent by nature)."""
+
+    def put_record(
+        svc: Svc,
+        caller: Loader,
+        body: dict[str, Cell],
+        record_id: str = Path(description=f"The record's `{id_field}`."),
+    ) -> LoadReport:
+        given = body.get(id_field)
+        if given is not None and given != record_id:
+            raise BadRequestError(f"the body's {id_field} '{given}' differs from the path's '{record_id}'")
+        request = RecordsRequest.model_validate({kind: [{**body, id_field: record_id}]})
+        report, _ = svc.upsert(caller.tenant, request, None)
+        return report
+
+    app.put(
+        f"/v1/{kind}/{{record_id}}",
+        tags=["bundles"],
+        summary=f"Upsert one of the tenant's {kind} by ID (the body: the record's bundle columns).",
+        response_model=LoadReport,
+        responses=protected(400, 413, 422, 503),
+        name=f"put_{kind}",
+    )(put_record)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -158,6 +194,31 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if not data:
             raise BadRequestError("the upload is empty")
         return await run_in_threadpool(svc.load, caller.tenant, data, file.filename or "upload.zip")
+
+    @app.post(
+        "/v1/records",
+        tags=["bundles"],
+        summary="Upsert records as JSON (for ERPs): validated and loaded like a bundle, all or nothing.",
+        response_model=LoadReport,
+        responses=protected(400, 413, 422, 503),
+    )
+    def post_records(
+        svc: Svc,
+        caller: Loader,
+        body: RecordsRequest,
+        response: Response,
+        idempotency_key: Annotated[
+            str | None,
+            Header(description="Makes a retry safe: the same key and request get the first answer back."),
+        ] = None,
+    ) -> LoadReport:
+        report, replayed = svc.upsert(caller.tenant, body, idempotency_key)
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return report
+
+    for kind, id_field in RECORD_PATHS.items():
+        _add_record_put(app, kind, id_field)
 
     @app.get(
         "/v1/products",

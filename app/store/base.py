@@ -303,6 +303,15 @@ class GraphStore(Protocol):
         """Up to `limit` saved results from index `start`, in order."""
         ...
 
+    # -- idempotent writes (tenant-owned) ------------------------------------------------------------
+    def put_idempotent(self, tenant: str, key: str, data: Mapping[str, Any]) -> None:
+        """Keep a write's request hash and answer under the client's `Idempotency-Key`."""
+        ...
+
+    def get_idempotent(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """What was kept under that key, or `None`."""
+        ...
+
     # -- API keys ------------------------------------------------------------------------------------
     # Keys are global (a request's tenant is learnt from its key), so these take no tenant scope except
     # for listing; `drop_tenant` deletes a tenant's keys with its data, since an offboarded tenant must

@@ -432,3 +432,12 @@ MATCH (r:{Label.SCREENING_RESULTS} {{tenant: $tenant, job_id: $job_id}})
 WHERE r.start < $end AND r.start + r.count > $start
 RETURN r.start AS start, r.data AS data ORDER BY r.start
 """
+
+# -- idempotent writes -------------------------------------------------------------------------------
+
+PUT_IDEMPOTENT = f"""
+MERGE (r:{Label.IDEMPOTENT_REQUEST} {{tenant: $tenant, id: $id}})
+SET r.data = $data
+"""
+
+GET_IDEMPOTENT = f"MATCH (r:{Label.IDEMPOTENT_REQUEST} {{tenant: $tenant, id: $id}}) RETURN r.data AS data"

@@ -730,6 +730,20 @@ class MemoryStore:
                 out.extend(json.loads(props["data"])[max(0, start - first) :])
             return out[:limit]
 
+    # -- idempotent writes ---------------------------------------------------------------------------
+    def put_idempotent(self, tenant: str, key: str, data: Mapping[str, Any]) -> None:
+        """Keep the answer under the key."""
+        with self._transaction() as undo:
+            props = {"tenant": tenant, "id": key, "data": json.dumps(data, sort_keys=True)}
+            self._put_node(_key(Label.IDEMPOTENT_REQUEST, tenant, key), props, undo)
+
+    def get_idempotent(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """What was kept under the key, or `None`."""
+        with self._lock:
+            self._refresh()
+            node = self._graph.nodes.get(_key(Label.IDEMPOTENT_REQUEST, tenant, key))
+            return dict(json.loads(node["props"]["data"])) if node else None
+
     # -- API keys ------------------------------------------------------------------------------------
     def put_api_key(self, key: ApiKey) -> None:
         """Store a newly issued key; `ConflictError` if the ID exists (keys are never replaced)."""

@@ -509,6 +509,7 @@ class Neo4jStore:
                 Label.REVIEW,
                 Label.SCREENING_JOB,
                 Label.SCREENING_RESULTS,
+                Label.IDEMPOTENT_REQUEST,
                 Label.API_KEY,
             ):  # keys go too: no access is left
                 result = session.run(
@@ -824,6 +825,16 @@ class Neo4jStore:
             first = int(row["start"])
             out.extend(chunk[max(0, start - first) :])
         return out[:limit]
+
+    # -- idempotent writes ---------------------------------------------------------------------------
+    def put_idempotent(self, tenant: str, key: str, data: Mapping[str, Any]) -> None:
+        """Keep the answer under the key (JSON)."""
+        self._write(cypher.PUT_IDEMPOTENT, tenant=tenant, id=key, data=json.dumps(data, sort_keys=True))
+
+    def get_idempotent(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """What was kept under the key, or `None`."""
+        rows = self._read(cypher.GET_IDEMPOTENT, tenant=tenant, id=key)
+        return dict(json.loads(rows[0]["data"])) if rows else None
 
     # -- API keys ------------------------------------------------------------------------------------
     def put_api_key(self, key: ApiKey) -> None:

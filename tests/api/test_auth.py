@@ -29,6 +29,11 @@ POLICY: dict[tuple[str, str], set[ApiRole]] = {
     ("POST", "/v1/reviews"): {IMPORTER},
     ("GET", "/v1/lists"): {IMPORTER, AUDITOR, INTEGRATION},
     ("POST", "/v1/screenings"): {IMPORTER, INTEGRATION},
+    ("POST", "/v1/records"): {IMPORTER, INTEGRATION},
+    ("PUT", "/v1/companies/{record_id}"): {IMPORTER, INTEGRATION},
+    ("PUT", "/v1/facilities/{record_id}"): {IMPORTER, INTEGRATION},
+    ("PUT", "/v1/items/{record_id}"): {IMPORTER, INTEGRATION},
+    ("PUT", "/v1/documents/{record_id}"): {IMPORTER, INTEGRATION},
     ("GET", "/v1/screenings/{job_id}"): {IMPORTER, AUDITOR, INTEGRATION},
     ("POST", "/v1/screenings/{job_id}/cancel"): {IMPORTER, INTEGRATION},
     ("GET", "/v1/screenings/{job_id}/results"): {IMPORTER, AUDITOR, INTEGRATION},
@@ -49,7 +54,9 @@ WELL_FORMED_UNKNOWN = "tg_0123456789abcdef_" + "A" * 43
 
 
 def concrete(path: str) -> str:
-    return path.format(product_id="SHIRT", tenant="acme", key_id="0123456789abcdef", job_id="nojob")
+    return path.format(
+        product_id="SHIRT", tenant="acme", key_id="0123456789abcdef", job_id="nojob", record_id="R1"
+    )
 
 
 def call(client: TestClient, method: str, path: str, headers: dict[str, str] | None = None) -> object:

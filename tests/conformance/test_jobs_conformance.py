@@ -46,3 +46,12 @@ def test_dropping_a_tenant_drops_its_jobs(store: GraphStore, tenant: str) -> Non
     store.drop_tenant(tenant)
     assert store.get_job(tenant, "j1") is None and store.get_job_results(tenant, "j1", 0, 5) == []
     assert (tenant, "j1") not in store.unfinished_jobs()
+
+
+def test_idempotent_answers_are_kept_per_tenant_and_key(store: GraphStore, tenant: str) -> None:
+    store.put_idempotent(tenant, "k1", {"request_sha256": "abc", "report": {"changed": True}})
+    assert store.get_idempotent(tenant, "k1") == {"request_sha256": "abc", "report": {"changed": True}}
+    assert store.get_idempotent(tenant, "k2") is None
+    assert store.get_idempotent(tenant + "-other", "k1") is None
+    store.drop_tenant(tenant)
+    assert store.get_idempotent(tenant, "k1") is None

@@ -1,0 +1,154 @@
+"""Records pushed as JSON by an ERP: the bundle contract's rows, validated and loaded the same way.
+
+An ERP integration does not want to build zip files of CSV: it sends the changed records as JSON, one
+kind or several at once. They become exactly the rows of a bundle (same column names, `|` for several
+values), so the one validator checks them (file, row and column become a JSON pointer into the
+request) and the one loader writes them all or nothing, upserting by the client's IDs.
+
+An `Idempotency-Key` makes a retried request safe to send again: the first answer is kept under the key
+with a hash of the request, a retry with the same request gets that answer back (even if the data has
+changed since), and the same key with a different request is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.errors import BadRequestError, BundleInvalidError, Problem, TracegraphError
+from app.ingest import LoadReport
+from app.store.base import GraphStore
+
+Cell = str | int | float | bool | list[str] | None
+Row = dict[str, Cell]
+
+#: the record kinds, in the bundle's file names
+KINDS = ("companies", "facilities", "items", "bom", "sourcing", "documents")
+#: largest number of records one request may carry; bigger exports go as bundles
+MAX_RECORDS = 50_000
+IDEMPOTENCY_KEY_MAX = 200
+
+
+class RecordsRequest(BaseModel):
+    """Records of any kinds, each an object whose keys are the bundle contract's column names."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "companies": [{"company_id": "C-77", "name": "Acme Yarn Co., Ltd.", "country": "VN"}],
+                    "facilities": [
+                        {
+                            "facility_id": "F-77",
+                            "company_id": "C-77",
+                            "activity": "processing",
+                            "country": "VN",
+                        }
+                    ],
+                    "sourcing": [
+                        {"item_id": "YARN", "supplier_facility_id": "F-77", "buyer_facility_id": "F-SEW"}
+                    ],
+                }
+            ]
+        },
+    )
+
+    companies: list[Row] = Field(default_factory=list, description="Rows of `companies.csv`.")
+    facilities: list[Row] = Field(default_factory=list, description="Rows of `facilities.csv`.")
+    items: list[Row] = Field(default_factory=list, description="Rows of `items.csv`.")
+    bom: list[Row] = Field(default_factory=list, description="Rows of `bom.csv`.")
+    sourcing: list[Row] = Field(default_factory=list, description="Rows of `sourcing.csv`.")
+    documents: list[Row] = Field(default_factory=list, description="Rows of `documents.csv`.")
+
+    def count(self) -> int:
+        return sum(len(getattr(self, kind)) for kind in KINDS)
+
+
+def _cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(value)
+    return str(value)
+
+
+def as_bundle(request: RecordsRequest) -> bytes:
+    """The records as a bundle zip: one CSV per kind sent, columns in the order first seen."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for kind in KINDS:
+            rows: list[Row] = getattr(request, kind)
+            if not rows:
+                continue
+            columns: dict[str, None] = {}
+            for row in rows:
+                columns.update(dict.fromkeys(row))
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(_cell(row.get(c)) for c in columns)
+            archive.writestr(f"{kind}.csv", text.getvalue())
+    return buffer.getvalue()
+
+
+def _pointed(problem: Problem) -> Problem:
+    """A bundle problem located in the JSON request: `/companies/3/country` for row 5 of companies.csv."""
+    kind = problem.file.removesuffix(".csv")
+    if kind not in KINDS:
+        return problem
+    pointer = f"/{kind}"
+    if problem.row is not None and problem.row >= 2:
+        pointer += f"/{problem.row - 2}"
+        if problem.column:
+            pointer += f"/{problem.column}"
+    return Problem(problem.file, problem.row, problem.column, problem.reason, problem.value, pointer)
+
+
+def load_records(
+    store: GraphStore,
+    tenant: str,
+    request: RecordsRequest,
+    load: Callable[[bytes], LoadReport],
+    idempotency_key: str | None = None,
+) -> tuple[LoadReport, bool]:
+    """Validate and load the records; the report, and whether it is a replay of an earlier answer."""
+    if not 1 <= request.count() <= MAX_RECORDS:
+        raise BadRequestError(f"send between 1 and {MAX_RECORDS} records; bigger exports go as bundles")
+    digest = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    if idempotency_key is not None:
+        if not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
+            raise BadRequestError(f"Idempotency-Key must be 1-{IDEMPOTENCY_KEY_MAX} characters")
+        kept = store.get_idempotent(tenant, idempotency_key)
+        if kept is not None:
+            if kept.get("request_sha256") != digest:
+                raise IdempotencyKeyReusedError(
+                    "this Idempotency-Key was used for a different request; use a new key for new records"
+                )
+            return LoadReport.model_validate(kept["report"]), True
+    try:
+        report = load(as_bundle(request))
+    except BundleInvalidError as e:
+        raise BundleInvalidError([_pointed(p) for p in e.problems]) from e
+    if idempotency_key is not None:
+        answer: Mapping[str, object] = {
+            "request_sha256": digest,
+            "report": json.loads(report.model_dump_json()),
+        }
+        store.put_idempotent(tenant, idempotency_key, answer)
+    return report, False
+
+
+class IdempotencyKeyReusedError(TracegraphError):
+    status = 422
+    title = "Idempotency-Key reused"
+    slug = "idempotency-key-reused"
