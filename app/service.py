@@ -27,7 +27,7 @@ from app.trace.models import TraceResult, Verdict
 from app.trace.rules import RiskRule
 from app.trace.screen_all import ScreenedProduct, screen_all
 from app.trace.walk import trace_product
-from app.upserts import RecordsRequest, load_records
+from app.upserts import DeactivateRequest, RecordsRequest, deactivate_links, load_records
 from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
 
 #: One request screens at most this many records; batch screening of whole catalogues is a job (issue 5).
@@ -111,6 +111,13 @@ class TraceService:
         self.start()
         return load_records(
             self.store, tenant, request, lambda data: self.load(tenant, data, "records.json"), idempotency_key
+        )
+
+    def deactivate(self, tenant: str, request: DeactivateRequest) -> LoadReport:
+        """End sourcing links (their `valid_to`), loaded like any other change."""
+        self.start()
+        return deactivate_links(
+            self.store, tenant, request, lambda data: self.load(tenant, data, "records.json")
         )
 
     def screen_products(

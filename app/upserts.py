@@ -18,10 +18,11 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Mapping
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.errors import BadRequestError, BundleInvalidError, Problem, TracegraphError
+from app.errors import BadRequestError, BundleInvalidError, NotFoundError, Problem, TracegraphError
 from app.ingest import LoadReport
 from app.store.base import GraphStore
 
@@ -146,6 +147,54 @@ def load_records(
         }
         store.put_idempotent(tenant, idempotency_key, answer)
     return report, False
+
+
+class LinkRef(BaseModel):
+    """A sourcing link as the bundle identifies it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: str = Field(description="The item supplied.")
+    supplier_facility_id: str = Field(description="The supplier facility.")
+    buyer_facility_id: str | None = Field(None, description="The buyer facility; absent = the importer.")
+    valid_from: date | None = Field(None, description="The link's `valid_from`, if it has one.")
+
+    @property
+    def sourcing_id(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        return f"{self.item_id}|{self.supplier_facility_id}|{self.buyer_facility_id or ''}|{start}"
+
+
+class DeactivateRequest(BaseModel):
+    """Sourcing links that ended, and when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    links: list[LinkRef] = Field(min_length=1, max_length=MAX_RECORDS, description="The links that ended.")
+    as_of: date | None = Field(None, description="Their last day (`valid_to`); default: today.")
+
+
+def deactivate_links(
+    store: GraphStore, tenant: str, request: DeactivateRequest, load: Callable[[bytes], LoadReport]
+) -> LoadReport:
+    """End sourcing links by setting their `valid_to`; everything else about them stays.
+
+    A link that ended stays in the graph and in traces, marked with its last day: under the bundle
+    contract validity qualifies a link and never hides a risk (goods bought before the end may still be
+    in stock), so "deactivating" a supplier records the fact rather than erasing the evidence.
+    """
+    ids = [link.sourcing_id for link in request.links]
+    found = store.get_sourcing_by_id(tenant, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFoundError(f"{len(missing)} sourcing link(s) not loaded: {', '.join(missing[:10])}")
+    last_day = (request.as_of or date.today()).isoformat()
+    rows: list[Row] = []
+    for sourcing_id in ids:
+        current = found[sourcing_id].model_dump(mode="json", exclude_none=True)
+        rows.append({**current, "valid_to": last_day})
+    report, _ = load_records(store, tenant, RecordsRequest(sourcing=rows), load)
+    return report
 
 
 class IdempotencyKeyReusedError(TracegraphError):

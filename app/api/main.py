@@ -45,7 +45,7 @@ from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
 from app.store.factory import build_store
 from app.trace.models import TraceResult, Verdict
-from app.upserts import Cell, RecordsRequest
+from app.upserts import Cell, DeactivateRequest, RecordsRequest
 from graph_schema import Review
 
 log = logging.getLogger("tracegraph.api")
@@ -216,6 +216,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return report
+
+    @app.post(
+        "/v1/sourcing/deactivate",
+        tags=["bundles"],
+        summary="End sourcing links: they keep their evidence and are marked with their last day.",
+        response_model=LoadReport,
+        responses=protected(400, 404, 413, 422, 503),
+    )
+    def deactivate_sourcing(svc: Svc, caller: Loader, body: DeactivateRequest) -> LoadReport:
+        return svc.deactivate(caller.tenant, body)
 
     for kind, id_field in RECORD_PATHS.items():
         _add_record_put(app, kind, id_field)

@@ -30,6 +30,7 @@ POLICY: dict[tuple[str, str], set[ApiRole]] = {
     ("GET", "/v1/lists"): {IMPORTER, AUDITOR, INTEGRATION},
     ("POST", "/v1/screenings"): {IMPORTER, INTEGRATION},
     ("POST", "/v1/records"): {IMPORTER, INTEGRATION},
+    ("POST", "/v1/sourcing/deactivate"): {IMPORTER, INTEGRATION},
     ("PUT", "/v1/companies/{record_id}"): {IMPORTER, INTEGRATION},
     ("PUT", "/v1/facilities/{record_id}"): {IMPORTER, INTEGRATION},
     ("PUT", "/v1/items/{record_id}"): {IMPORTER, INTEGRATION},

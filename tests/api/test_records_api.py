@@ -106,3 +106,20 @@ def test_put_one_record_by_id(client: TestClient) -> None:
     assert mismatch.status_code == 400
     invalid = client.put("/v1/items/HAT", json={"name": "Hat", "kind": "hat"}, headers=ACME)
     assert invalid.status_code == 422 and invalid.json()["errors"][0]["pointer"] == "/items/0/kind"
+
+
+def test_deactivating_a_link_records_its_last_day_and_keeps_the_evidence(client: TestClient) -> None:
+    client.post("/v1/records", json=RECORDS, headers=ACME)
+    link = {"item_id": "LINT", "supplier_facility_id": "G1", "buyer_facility_id": "F1"}
+    ended = client.post(
+        "/v1/sourcing/deactivate", json={"links": [link], "as_of": "2026-10-31"}, headers=ACME
+    )
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["files"]["sourcing.csv"]["updated"] == 1
+    trace = client.get("/v1/products/SHIRT/trace", headers=ACME).json()
+    # Still flagged (validity never hides a risk), and the hop says the link ended.
+    assert trace["verdict"] == "presumption_applies"
+    assert trace["findings"][0]["path"][-1]["valid_to"] == "2026-10-31"
+    unknown = {"links": [{"item_id": "LINT", "supplier_facility_id": "NOPE"}]}
+    missing = client.post("/v1/sourcing/deactivate", json=unknown, headers=ACME)
+    assert missing.status_code == 404 and "LINT|NOPE" in missing.json()["detail"]
