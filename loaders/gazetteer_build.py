@@ -22,30 +22,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from loaders.gazetteer import COLUMNS, DATA_DIR, GAZETTEER_FILE
+
 DIVISIONS_FILE = DATA_DIR / "xuar_divisions_gbt2260.csv"
-GAZETTEER_FILE = DATA_DIR / "xuar_gazetteer.csv"
 CONTEXT_FILE = DATA_DIR / "xuar_context_places.csv"
 
-COLUMNS = (
-    "division_code",
-    "parent_code",
-    "level",
-    "name_en",
-    "name_zh",
-    "name_zh_hant",
-    "short_zh",
-    "short_zh_hant",
-    "pinyin_tones",
-    "pinyin",
-    "pinyin_spaced",
-    "latin_variants",
-    "historic_codes",
-    "ambiguous",
-    "ambiguous_in_china",
-    "ambiguous_abroad",
-    "note",
-)
 
 # Suffixes stripped to get the short (everyday) name, longest first.
 _SUFFIXES = (

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_schema import ListEntry, ListVersion
+from loaders.lists.common import csv_records
 from loaders.lists.errors import ListFormatError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -150,21 +151,7 @@ def _read_entries(file: str, raw: bytes, list_name: str) -> list[ListEntry]:
     seen: dict[str, int] = {}
     # Rows are counted as records (a spreadsheet's row numbers), not physical lines: a quoted cell may
     # span lines.
-    rownum = 1
-    while True:
-        rownum += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            raise UflpaListError(file, rownum, None, f"not valid CSV: {e}") from e
-        if not any(c.strip() for c in cells):
-            continue  # a blank line is not an entry
-        if len(cells) != len(names):
-            raise UflpaListError(
-                file, rownum, None, f"expected {len(names)} cells like the header, got {len(cells)}"
-            )
+    for rownum, cells in csv_records(file, reader, len(names), UflpaListError):
         row = {n: c.strip() for n, c in zip(names, cells, strict=True)}
         entry_id = row["entry_id"]
         if entry_id in seen:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -62,12 +61,6 @@ def zipped(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _java_available() -> bool:
-    java_home = os.environ.get("JAVA_HOME")
-    candidates = [os.environ.get("JAVA"), f"{java_home}/bin/java" if java_home else None, "java"]
-    return any(c and shutil.which(c) for c in candidates)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -113,8 +106,6 @@ class SecondServer:
 
 @pytest.fixture
 def second_server(tmp_path: Path) -> Iterator[SecondServer]:
-    if not _java_available():
-        pytest.skip("Java is not installed: the outage test needs it to run a second Neo4j server")
     main_dir = Path(os.environ.get("TRACEGRAPH_NEO4J_DIR", PROJECT_ROOT / ".neo4j"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACEGRAPH_")}
     port = _free_port()

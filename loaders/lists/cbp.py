@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import country_code, make_version, slugify, unique
+from loaders.lists.common import country_code, csv_records, make_version, slugify, unique
 from loaders.lists.errors import ListFormatError
 
 LIST_NAME = "CBP_WRO"
@@ -64,21 +64,7 @@ def parse_wro_csv(
             raise ListFormatError(file, 1, column, "required column is missing")
     entries: list[ListEntry] = []
     seen: dict[str, int] = {}
-    rownum = 1
-    while True:
-        rownum += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            raise ListFormatError(file, rownum, None, f"not valid CSV: {e}") from e
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise ListFormatError(
-                file, rownum, None, f"expected {len(header)} cells like the header, got {len(cells)}"
-            )
+    for rownum, cells in csv_records(file, reader, len(header)):
         r = {col: cells[lower.index(col.lower())].strip() for col in COLUMNS}
         entity = " ".join(r["Entity"].split())
         if not entity:

@@ -6,15 +6,17 @@ how a version ID is derived) gives the same answer whichever official file an en
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from graph_schema import ListEntry, ListVersion
 from loaders.iso3166 import is_alpha2, suggest
+from loaders.lists.errors import ListFormatError
 
 #: Country names used by OFAC, CBP and trade.gov that are not ISO 3166 short names.
 _COUNTRY_NAMES: dict[str, str] = {
@@ -330,3 +332,25 @@ def section_key(section: str) -> str:
     """`2(d)(2)(B)(ii)` -> `ii`: the section part of a UFLPA entry ID."""
     m = _SECTION_IN_TEXT.search(section)
     return m.group(1) if m else slugify(section)
+
+
+def csv_records(
+    file: str, reader: Iterator[list[str]], width: int, error: type[ListFormatError] = ListFormatError
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows after the header, each with its row number as a spreadsheet shows it (header = 1;
+    a quoted cell may span lines, so rows are records, not lines). Blank rows are skipped; a row that is
+    not valid CSV or has another number of cells than the header is an `error` naming the row."""
+    rownum = 1
+    while True:
+        rownum += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise error(file, rownum, None, f"not valid CSV: {e}") from e
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != width:
+            raise error(file, rownum, None, f"expected {width} cells like the header, got {len(cells)}")
+        yield rownum, cells

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import country_code, identifier, make_version, slugify, unique
+from loaders.lists.common import country_code, csv_records, identifier, make_version, slugify, unique
 from loaders.lists.errors import ListFormatError
 
 CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
@@ -213,21 +213,7 @@ def parse_csl_csv(
             raise ListFormatError(file, 1, column, "required column is missing")
     by_list: dict[str, list[ListEntry]] = {}
     seen: dict[str, int] = {}
-    rownum = 1
-    while True:
-        rownum += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            raise ListFormatError(file, rownum, None, f"not valid CSV: {e}") from e
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise ListFormatError(
-                file, rownum, None, f"expected {len(header)} cells like the header, got {len(cells)}"
-            )
+    for rownum, cells in csv_records(file, reader, len(header)):
         r = dict(zip(header, (c.strip() for c in cells), strict=True))
         addresses = _split(r["addresses"])
         code, entry = _entry(
