@@ -31,7 +31,6 @@ import sys
 import time
 import types
 from collections.abc import Callable, Sequence
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from app.screening.model import Match, ScreenRecord
 from bench.generate import _PLACES, _TRADER_PLACES, _XUAR, GeneratorConfig, _Generator
 from evaluation.holdout_run import NAME_PAIRS as HOLDOUT_PAIRS
 from evaluation.names_eval import eval_lists, load_pairs
-from evaluation.run import _synthetic_name
+from evaluation.run import synthetic_padding
 from graph_schema import ListEntry, ListVersion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,21 +87,13 @@ def matcher_lists(pad_to: int) -> Lists:
             tag = "eval" if path is None else "holdout"
             lists.append((version.model_copy(update={"version_id": f"{version.list_name}:{tag}"}), entries))
     rng = random.Random(20260101)
-    pad = max(0, pad_to - sum(len(e) for _, e in lists))
-    if pad:
-        version = ListVersion(
-            version_id="SYNTHETIC:pad",
-            list_name="SYNTHETIC",
-            source="bench.matcher_speed padding (evaluation.run's generator)",
-            retrieved_on=date(2026, 1, 1),
-            sha256="0" * 64,
-            entry_count=pad,
-        )
-        entries = [
-            ListEntry(entry_id=f"syn:{i}", list_name="SYNTHETIC", name=_synthetic_name(rng))
-            for i in range(pad)
-        ]
-        lists.append((version, entries))
+    padding = synthetic_padding(
+        pad_to - sum(len(e) for _, e in lists),
+        rng,
+        "bench.matcher_speed padding (evaluation.run's generator)",
+    )
+    if padding is not None:
+        lists.append(padding)
     return lists
 
 
