@@ -3,7 +3,12 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    TRACEGRAPH_MEMORY_PATH=/data/graph.json
+    TRACEGRAPH_MEMORY_PATH=/data/graph.json \
+    TRACEGRAPH_DOCUMENT_DIR=/data/documents
+
+# fonts for the PDF evidence packs: Latin (DejaVu) and a CJK fallback, so names print as loaded
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /srv/tracegraph
 COPY pyproject.toml README.md ./

@@ -1,6 +1,6 @@
 # tracegraph: every target sets up what it needs (virtual environment, Neo4j) itself.
 #   make demo   - the service on the embedded store with the demo loaded: http://127.0.0.1:8000/docs
-#   make test   - lint, type-check, screening evaluation gate, start Neo4j, run every test (what CI runs)
+#   make test   - lint, type-check, screening evaluation gate, start Neo4j, chromium, run every test (what CI runs)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast lint format eval neo4j-up neo4j-down neo4j-reset bench clean
+.PHONY: setup demo test test-fast lint format eval neo4j-up neo4j-down neo4j-reset bench clean chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,16 @@ neo4j-down:
 neo4j-reset:
 	bash scripts/neo4j.sh reset
 
-test: lint eval neo4j-up
+test: lint eval neo4j-up chromium
 	$(BIN)/pytest
+
+# Debian's chromium for the browser tests (Playwright drives it; never `playwright install`)
+chromium:
+	bash scripts/chromium.sh
+
+# the README's pictures of the auditor's view, rendered from the demo by the same chromium
+screenshots: setup chromium
+	$(BIN)/python scripts/screenshots.py
 
 # the screening evaluation: ours vs the baselines, side by side; fails under the floors in evaluation/floors.py
 eval: setup

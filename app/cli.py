@@ -21,6 +21,10 @@ from pydantic import ValidationError
 
 from app.config import PROJECT_ROOT, Settings, StoreBackend
 from app.errors import BadRequestError, BundleInvalidError, TracegraphError
+from app.evidence.readiness import ProductReadiness
+from app.evidence.render import PackFormat
+from app.evidence.render import filename as pack_filename
+from app.evidence.render import render as render_pack
 from app.ingest import LOAD_STEPS, LoadReport
 from app.jobs import CSV_COLUMNS
 from app.keys import issue_key, list_keys, revoke_key
@@ -30,13 +34,17 @@ from app.screening.service import ScreenResult
 from app.service import TraceService
 from app.store.base import all_product_ids
 from app.store.factory import open_store
+from app.trace.lots import EpcisLoadReport
 from app.trace.models import Hop, TraceResult, Verdict
 from graph_schema import ApiRole, ReviewVerdict
+from loaders.epcis import EpcisInvalidError, parse_json
 from loaders.lists import FORMATS, ListFormatError, diff_versions, load_list_file
 
 DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
 #: what the demo's products should come out as (the end-to-end tests hold the walk to it)
 DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
+#: the demo's lots: a GS1 EPCIS 2.0 document for two of the demo's shirts (see app/demo/README.md)
+DEMO_EPCIS = DEMO_DIR.parent / "epcis" / "shirt_lots.json"
 
 #: `tracegraph screen` flags: every single-valued field of a screening record
 SCREEN_FIELDS = tuple(name for name in ScreenRecord.model_fields if name != "aliases")
@@ -78,6 +86,32 @@ def _parser() -> argparse.ArgumentParser:
     trace = sub.add_parser("trace", help="trace one product upstream and print its verdict")
     trace.add_argument("product_id")
     trace.add_argument("--json", action="store_true", help="print the whole trace document as JSON")
+
+    load_epcis = sub.add_parser("load-epcis", help="validate and load a GS1 EPCIS 2.0 JSON(-LD) document")
+    load_epcis.add_argument("path", type=Path)
+    load_epcis.add_argument("--json", action="store_true", help="print the load report as JSON")
+    trace_lot = sub.add_parser("trace-lot", help="trace one lot through its recorded inputs")
+    trace_lot.add_argument("lot_id", help="<item_id>.<lot>, or the lot's urn:epc:class:lgtin:… identifier")
+    trace_lot.add_argument("--json", action="store_true", help="print the whole trace document as JSON")
+
+    readiness = sub.add_parser(
+        "readiness", help="per hop, the records the evidence checklist expects and which are missing"
+    )
+    readiness.add_argument("product_id")
+    readiness.add_argument("--json", action="store_true", help="print the whole readiness document as JSON")
+
+    pack = sub.add_parser("evidence-pack", help="write a product's (or a lot's) evidence pack to a file")
+    pack.add_argument(
+        "subject_id", metavar="PRODUCT_ID", help="the product's item_id (a lot's ID with --lot)"
+    )
+    pack.add_argument("--lot", action="store_true", help="the ID is a lot's: write the lot's pack")
+    pack.add_argument("--format", choices=[f.value for f in PackFormat], default=PackFormat.PDF.value)
+    pack.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="file to write (default: the pack's own file name here; - for stdout)",
+    )
 
     products = sub.add_parser("products", help="list products with their verdicts")
     products.add_argument("--verdict", choices=[v.value for v in Verdict])
@@ -128,6 +162,13 @@ def _parser() -> argparse.ArgumentParser:
     keys_revoke = keys_sub.add_parser("revoke", help="revoke a key for good")
     keys_revoke.add_argument("key_id")
 
+    changes = sub.add_parser(
+        "changes", help="catch up on verdict changes (lists, loads, reviews), then print them newest first"
+    )
+    changes.add_argument("--since", help="only changes after this seq, or at or after this ISO 8601 time")
+    changes.add_argument("--limit", type=int, default=100, help="most changes to print (default 100)")
+    changes.add_argument("--json", action="store_true", help="print the changes as JSON")
+
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -172,6 +213,20 @@ def _hop_line(hop: Hop) -> str:
     )
 
 
+def print_epcis_report(report: EpcisLoadReport, out: TextIO) -> None:
+    """An EPCIS load as a person reads it: events and lots written, documents linked, what was skipped."""
+    state = "loaded" if report.changed else "no changes (already loaded)"
+    out.write(f"{report.document}: {state}; data version {report.data_version}\n")
+    for name, counts in (("events", report.events), ("lots", report.lots)):
+        out.write(
+            f"  {name:8} {counts.created:6} new  {counts.updated:6} updated  {counts.unchanged:6} unchanged\n"
+        )
+    if report.documents_linked:
+        out.write(f"  {len(report.documents_linked)} business transactions matched to documents\n")
+    for warning in report.warnings:
+        out.write(f"  warning: {warning}\n")
+
+
 def print_trace(result: TraceResult, out: TextIO) -> None:
     """The verdict first, then each finding and gap with the path that leads to it."""
     out.write(f"{result.product_id}  {result.product_name}\n")
@@ -194,6 +249,27 @@ def print_trace(result: TraceResult, out: TextIO) -> None:
             out.write(_hop_line(hop) + "\n")
     for cycle in result.cycles:
         out.write(f"\n[cycle] {cycle.explanation}\n")
+
+
+def print_readiness(result: ProductReadiness, out: TextIO) -> None:
+    """The score and why first, then each hop with what it lacks (required before recommended)."""
+    out.write(f"{result.product_id}  {result.product_name}\n")
+    state = "READY" if result.ready else "NOT READY"
+    out.write(
+        f"readiness: {result.score:.0%} {state} ({result.sector} checklist {result.checklist_version})\n"
+    )
+    out.write(f"  {result.explanation}\n")
+    if result.trace_to is not None:
+        out.write(f"  trace to {result.trace_to.statement}: {result.trace_to.explanation}\n")
+    for hop in result.hops:
+        out.write(f"\n  tier {hop.tier} [{hop.score:.0%}] {hop.explanation}\n")
+        for record in hop.expected:
+            if not record.present:
+                out.write(f"    missing {record.requirement.value} {record.type}: {record.why}\n")
+    for gap in result.untraced_inputs:
+        out.write(f"\n  [untraced] {gap.explanation}\n")
+    for finding in result.mass_balance:
+        out.write(f"\n  [mass balance] {finding.explanation}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -232,6 +308,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(result.model_dump_json(indent=2))
             else:
                 print_trace(result, sys.stdout)
+        elif args.command == "load-epcis":
+            epcis_doc = parse_json(args.path.read_bytes(), args.path.name)
+            epcis_report = service.load_epcis(tenant, epcis_doc, args.path.name)
+            if args.json:
+                print(epcis_report.model_dump_json(indent=2))
+            else:
+                print_epcis_report(epcis_report, sys.stdout)
+        elif args.command == "trace-lot":
+            lot_trace = service.trace_lot(tenant, args.lot_id)
+            if args.json:
+                print(lot_trace.model_dump_json(indent=2))
+            else:
+                print(f"lot {lot_trace.lot_id}")
+                print_trace(lot_trace, sys.stdout)
+        elif args.command == "readiness":
+            ready = service.readiness(tenant, args.product_id, settings.evidence_checklist)
+            if args.json:
+                print(ready.model_dump_json(indent=2))
+            else:
+                print_readiness(ready, sys.stdout)
+        elif args.command == "evidence-pack":
+            _evidence_pack(service, tenant, settings, args)
         elif args.command == "screen":
             screened = service.screen(tenant, _screen_records(args))
             if args.json:
@@ -255,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _lists(service, args)
         elif args.command == "keys":
             _keys(service, args, getattr(args, "key_tenant", None) or tenant)
+        elif args.command == "changes":
+            _changes(service, tenant, args)
         elif args.command == "products":
             verdict = Verdict(args.verdict) if args.verdict else None
             cursor: str | None = None
@@ -270,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 for row in rows:
                     print(f"{row.product_id:14} {row.verdict.value:20} {row.name}")
+    except EpcisInvalidError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        for problem in exc.problems:
+            shown = f" (got {problem.value!r})" if problem.value is not None else ""
+            print(f"  {problem.file} {problem.pointer}: {problem.reason}{shown}", file=sys.stderr)
+        return EXIT_INVALID
     except BundleInvalidError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         for problem in exc.problems:
@@ -406,11 +512,49 @@ def _keys(service: TraceService, args: argparse.Namespace, tenant: str) -> None:
         print(f"revoked {revoked.key_id} ({who}) at {revoked.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
 
 
+def _evidence_pack(service: TraceService, tenant: str, settings: Settings, args: argparse.Namespace) -> None:
+    """Write the pack; the same bytes as `GET …/evidence-pack?format=…` for the same data."""
+    checklist = settings.evidence_checklist
+    pack = (
+        service.lot_evidence_pack(tenant, args.subject_id, checklist)
+        if args.lot
+        else service.evidence_pack(tenant, args.subject_id, checklist)
+    )
+    fmt = PackFormat(args.format)
+    content = render_pack(pack, fmt)
+    if str(args.output) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    path = args.output or Path(pack_filename(pack, fmt))
+    path.write_bytes(content)
+    print(f"{path}: {pack.subject.kind.value} {pack.subject.id}, {pack.verdict.value}, {len(content)} bytes")
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers)
         return "unknown"
+
+
+def _changes(service: TraceService, tenant: str, args: argparse.Namespace) -> None:
+    """`tracegraph changes`: judge what moved since the last judgement (as the API's worker would), then
+    print the feed; the first run for a tenant only records where its verdicts stand."""
+    recorded = service.changes.catch_up(tenant)
+    page = service.changes.feed(tenant, since=args.since, limit=args.limit)
+    if args.json:
+        print(json.dumps([c.model_dump(mode="json") for c in page.items], indent=2))
+        return
+    state = service.changes.state(tenant)
+    if state is not None and state.mode == "seed" and not page.items:
+        print(f"first screening of tenant {tenant}: {state.subjects} verdicts recorded; changes from now on")
+    for c in page.items:
+        old = c.old_verdict.value if c.old_verdict else "(new)"
+        print(f"#{c.seq:<5} {c.changed_at:%Y-%m-%d %H:%M} {c.subject_id:14} {old} -> {c.new_verdict.value}")
+        print(f"       {c.explanation}")
+    if recorded:
+        print(f"{len(recorded)} new change(s) recorded now", file=sys.stderr)
 
 
 def _screen_all(service: TraceService, tenant: str, args: argparse.Namespace) -> None:
@@ -450,6 +594,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             service = TraceService(store)
             service.start()
             print_report(service.load(settings.default_tenant, DEMO_DIR), sys.stdout)
+            demo_lots = parse_json(DEMO_EPCIS.read_bytes(), DEMO_EPCIS.name)
+            lots_report = service.load_epcis(settings.default_tenant, demo_lots, DEMO_EPCIS.name)
+            print_epcis_report(lots_report, sys.stdout)
         finally:
             store.close()
     uvicorn.run(create_app(settings), host=args.host, port=args.port)

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     default_tenant: str = "default"
     #: run batch screening jobs in this process (one background worker); off for API-only replicas
     run_jobs: bool = True
+    #: track verdict changes and send webhooks in this process (two background workers polling the store)
+    run_change_tracker: bool = True
+    #: seconds between the change tracker's polls of every tenant's data version and the list versions
+    change_poll_s: float = 5.0
+    #: let webhooks call private, loopback and link-local addresses; unset = allowed outside production
+    webhook_allow_private: bool | None = None
     #: largest accepted bundle upload
     max_upload_bytes: int = 200 * 1024 * 1024
     #: `keys` or `local`; unset = `local` only for the embedded store in development, else `keys`
@@ -78,6 +84,11 @@ class Settings(BaseSettings):
     rate_limit_per_s: float = 50.0
     #: requests a client may make at once after being idle (the token bucket's size)
     rate_limit_burst: int = 100
+    #: the evidence checklist (records expected per hop, by sector); unset = the shipped
+    #: `loaders/data/evidence_checklist.json`. Re-read when the file changes.
+    evidence_checklist: Path | None = None
+    #: where uploaded document files are kept, content-addressed per tenant
+    document_dir: Path = Path(".tracegraph/documents")
 
     @model_validator(mode="after")
     def _resolve_password(self) -> Settings:

@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from app.errors import BadRequestError, NotFoundError, TracegraphError
+from app.retry import backoff_delay
 from app.store.base import GraphStore, all_product_ids
 from app.trace.models import Verdict
 from app.trace.rules import RiskRule
@@ -288,7 +289,7 @@ class JobRunner:
                     break
             except httpx.HTTPError as e:
                 attempts.append(CallbackAttempt(at=datetime.now(UTC), error=str(e) or type(e).__name__))
-            if attempt + 1 < CALLBACK_ATTEMPTS and not self._stop.wait(0.5 * 2**attempt):
+            if attempt + 1 < CALLBACK_ATTEMPTS and not self._stop.wait(backoff_delay(attempt)):
                 continue
             break
         job = job.model_copy(update={"callbacks": attempts})

@@ -13,22 +13,49 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
+from app.changes import ChangeKind, ChangeTracker
 from app.errors import BadRequestError, NotFoundError
+from app.evidence.documents import DocumentFile, DocumentFiles, document_file, upload_document_file
+from app.evidence.pack import EvidencePack, assemble_pack
+from app.evidence.readiness import ProductReadiness, assess_readiness, checklist_in_force
 from app.ingest import LoadReport, load_bundle
 from app.jobs import JobRunner
 from app.reference import Detectors, build_detectors, current_versions_key, ensure_reference_data
 from app.screening.model import ScreenRecord
 from app.screening.service import ScreenResult, record_subject
 from app.store.base import GraphStore
-from app.trace.models import TraceResult, Verdict
+from app.trace.lots import (
+    EpcisLoadReport,
+    LotDetail,
+    LotPage,
+    get_lot,
+    list_lots,
+    load_epcis,
+    mark_lot_backed,
+    resolve_lot_id,
+    trace_lot,
+)
+from app.trace.models import LotTraceResult, TraceResult, Verdict
 from app.trace.rules import RiskRule
 from app.trace.screen_all import ScreenedProduct, screen_all
 from app.trace.walk import trace_product
-from app.upserts import DeactivateRequest, RecordsRequest, deactivate_links, load_records
+from app.upserts import (
+    AttachDocumentsRequest,
+    DeactivateRequest,
+    RecordsRequest,
+    attach_documents,
+    deactivate_links,
+    load_records,
+)
+from app.webhooks import Webhooks
 from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
+from loaders.checklist import Checklist
+
+TraceResultT = TypeVar("TraceResultT", bound=TraceResult)
 
 #: One request screens at most this many records; batch screening of whole catalogues is a job (issue 5).
 MAX_SCREEN_RECORDS = 1000
@@ -59,12 +86,19 @@ class TraceService:
         self.store = store
         self._lock = threading.Lock()
         self._detectors: Detectors | None = None
-        self._cache: OrderedDict[tuple[str, str, str, str], TraceResult] = OrderedDict()
+        #: product traces by (tenant, product, data version, lists key); lot traces by
+        #: (tenant, "lot", lot, data version, lists key)
+        self._cache: OrderedDict[tuple[str, ...], TraceResult] = OrderedDict()
         self._cache_size = cache_size
+        self._readiness: OrderedDict[tuple[str, str, str, str, str], ProductReadiness] = OrderedDict()
         self._started = False
         self._start_lock = threading.Lock()
         #: batch screenings, run by a background worker in the API process (see `app.jobs`)
         self.jobs = JobRunner(store, self.rules)
+        #: verdict changes (`app.changes`) and the webhooks they are pushed to (`app.webhooks`)
+        self.changes = ChangeTracker(store, self.rules, self.trace, self.trace_lot)
+        self.webhooks = Webhooks(store)
+        self.changes.on_changes = self.webhooks.enqueue
 
     def start(self) -> None:
         """Apply the schema and the bundled reference data; idempotent, and cheap once it succeeded.
@@ -102,7 +136,10 @@ class TraceService:
         progress: Callable[[int, str], None] | None = None,
     ) -> LoadReport:
         self.start()
-        return load_bundle(self.store, tenant, source, name, progress=progress)
+        report = load_bundle(self.store, tenant, source, name, progress=progress)
+        if report.changed:
+            self.changes.note(tenant, ChangeKind.LOAD)
+        return report
 
     def upsert(
         self, tenant: str, request: RecordsRequest, idempotency_key: str | None
@@ -120,6 +157,62 @@ class TraceService:
             self.store, tenant, request, lambda data: self.load(tenant, data, "records.json")
         )
 
+    # -- evidence: the checklist, readiness per product, documents attached and uploaded later -------------
+    def checklist(self, path: Path | None = None) -> Checklist:
+        """The evidence checklist in force (`path`, or the shipped one), re-read when the file changes."""
+        return checklist_in_force(path)
+
+    def readiness(self, tenant: str, product_id: str, checklist_path: Path | None = None) -> ProductReadiness:
+        """The product's evidence against the checklist, cached like traces (data, lists, checklist)."""
+        checklist = checklist_in_force(checklist_path)
+        _, rules_key = self.rules()
+        key = (tenant, product_id, self.store.data_version(tenant), rules_key, checklist.version_id)
+        with self._lock:
+            hit = self._readiness.get(key)
+            if hit is not None:
+                self._readiness.move_to_end(key)
+                return hit
+        result = assess_readiness(self.store, self.trace(tenant, product_id), checklist)
+        with self._lock:
+            self._readiness[(*key[:2], result.data_version, *key[3:])] = result
+            while len(self._readiness) > self._cache_size:
+                self._readiness.popitem(last=False)
+        return result
+
+    def attach_documents(self, tenant: str, request: AttachDocumentsRequest) -> LoadReport:
+        """Add loaded documents to a sourcing link, loaded like any other change."""
+        self.start()
+        return attach_documents(
+            self.store, tenant, request, lambda data: self.load(tenant, data, "records.json")
+        )
+
+    def put_document_file(
+        self,
+        tenant: str,
+        document_id: str,
+        content: bytes,
+        content_type: str | None,
+        declared_sha256: str | None,
+        document_dir: Path,
+    ) -> DocumentFile:
+        """Store a document's file and record its hash and URI on the document."""
+        self.start()
+        return upload_document_file(
+            self.store,
+            tenant,
+            document_id,
+            content,
+            content_type,
+            declared_sha256,
+            DocumentFiles(document_dir),
+            lambda data: self.load(tenant, data, "records.json"),
+        )
+
+    def document_file(self, tenant: str, document_id: str, document_dir: Path) -> tuple[Path, str, str]:
+        """A document's uploaded file: its path, media type and SHA-256."""
+        self.start()
+        return document_file(self.store, tenant, document_id, DocumentFiles(document_dir))
+
     def screen_products(
         self, tenant: str, product_ids: list[str], progress: Callable[[int], None] | None = None
     ) -> list[ScreenedProduct]:
@@ -130,18 +223,77 @@ class TraceService:
     def trace(self, tenant: str, product_id: str) -> TraceResult:
         rules, rules_key = self.rules()
         data_version = self.store.data_version(tenant)
-        key = (tenant, product_id, data_version, rules_key)
+
+        def build() -> TraceResult:
+            # The walk, then its links marked with the lots that back them, on one snapshot.
+            with self.store.snapshot():
+                result = trace_product(self.store, tenant, product_id, rules)
+                return mark_lot_backed(self.store, tenant, result)
+
+        return self._cached((tenant, product_id, data_version, rules_key), build)
+
+    def _cached(self, key: tuple[str, ...], build: Callable[[], TraceResultT]) -> TraceResultT:
+        """A trace from the cache, or built and remembered: keys carry the data and list versions, so a
+        hit is never stale; the least recently used traces go first."""
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-                return hit
-        result = trace_product(self.store, tenant, product_id, rules)
+                return cast(TraceResultT, hit)
+        result = build()
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return result
+
+    # -- lots (GS1 EPCIS) ----------------------------------------------------------------------------
+    def load_epcis(self, tenant: str, document: Any, name: str = "epcis.json") -> EpcisLoadReport:
+        """Load an EPCIS 2.0 document's events and lots, all or nothing (see `app.trace.lots`)."""
+        self.start()
+        report = load_epcis(self.store, tenant, document, name)
+        if report.changed:
+            self.changes.note(tenant, ChangeKind.LOAD)
+        return report
+
+    def list_lots(
+        self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 50
+    ) -> LotPage:
+        if not 1 <= limit <= 500 or offset < 0:
+            raise BadRequestError("limit must be between 1 and 500 and offset 0 or more")
+        self.start()
+        return list_lots(self.store, tenant, item_id, q, offset, limit)
+
+    def get_lot(self, tenant: str, lot_id: str) -> LotDetail:
+        """A lot by its canonical ID or any identifier form (an LGTIN URN, a Digital Link's lot)."""
+        self.start()
+        return get_lot(self.store, tenant, resolve_lot_id(self.store, tenant, lot_id))
+
+    def trace_lot(self, tenant: str, lot_id: str) -> LotTraceResult:
+        """A lot's trace, cached like a product's by data and list versions."""
+        rules, rules_key = self.rules()
+        canonical = resolve_lot_id(self.store, tenant, lot_id)
+        data_version = self.store.data_version(tenant)
+        return self._cached(
+            (tenant, "lot", canonical, data_version, rules_key),
+            lambda: trace_lot(self.store, tenant, canonical, rules),
+        )
+
+    # -- evidence packs (`app.evidence.pack`) -----------------------------------------------------------
+    def evidence_pack(self, tenant: str, product_id: str, checklist_path: Path | None = None) -> EvidencePack:
+        """A product's evidence pack: its trace, its readiness and the records they name, read in one
+        snapshot so the whole pack is of one data version (404 for a product the tenant does not have)."""
+        with self.store.snapshot():
+            trace = self.trace(tenant, product_id)
+            readiness = self.readiness(tenant, product_id, checklist_path)
+            return assemble_pack(self.store, tenant, trace, readiness)
+
+    def lot_evidence_pack(self, tenant: str, lot_id: str, checklist_path: Path | None = None) -> EvidencePack:
+        """A lot's evidence pack, built like a product's from the lot's trace."""
+        with self.store.snapshot():
+            trace = self.trace_lot(tenant, lot_id)
+            readiness = assess_readiness(self.store, trace, checklist_in_force(checklist_path))
+            return assemble_pack(self.store, tenant, trace, readiness)
 
     def list_products(
         self, tenant: str, verdict: Verdict | None = None, cursor: str | None = None, limit: int = 50
@@ -215,6 +367,7 @@ class TraceService:
         previous = self.store.data_version(tenant)
         digest = hashlib.sha256(f"{previous}\n{decision.model_dump_json()}".encode()).hexdigest()
         self.store.put_review(tenant, decision, digest[:16])
+        self.changes.note(tenant, ChangeKind.REVIEW)
         return decision
 
     # -- screening lists -----------------------------------------------------------------------------

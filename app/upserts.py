@@ -197,6 +197,55 @@ def deactivate_links(
     return report
 
 
+class AttachDocumentsRequest(BaseModel):
+    """Documents already loaded, to back one sourcing link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sourcing_id: str = Field(
+        description="The link, as traces show it: `item|supplier|buyer|valid_from` (empty parts for none).",
+        examples=["LINT|F-CCG-GIN|F-QHC-TRD|2025-01-01"],
+    )
+    document_ids: list[str] = Field(
+        min_length=1, max_length=1000, description="Documents to add to the link's `document_ids`."
+    )
+
+
+def attach_documents(
+    store: GraphStore, tenant: str, request: AttachDocumentsRequest, load: Callable[[bytes], LoadReport]
+) -> LoadReport:
+    """Add documents to a sourcing link's `document_ids` (keeping those it has), loaded like any change.
+
+    Evidence often arrives after the link was loaded; attaching it is an upsert of the sourcing row, so it
+    is validated, versioned and visible in the next trace like a bundle's rows. An unknown link is a 404;
+    an unknown document is a 422 pointing at it in the request, and nothing is written.
+    """
+    found = store.get_sourcing_by_id(tenant, [request.sourcing_id]).get(request.sourcing_id)
+    if found is None:
+        raise NotFoundError(f"no sourcing link '{request.sourcing_id}'")
+    known = store.get_documents(tenant, sorted(set(request.document_ids)))
+    problems = [
+        Problem(
+            "request",
+            None,
+            "document_ids",
+            "no document with this ID is loaded",
+            doc_id,
+            f"/document_ids/{i}",
+        )
+        for i, doc_id in enumerate(request.document_ids)
+        if doc_id not in known
+    ]
+    if problems:
+        raise BundleInvalidError(problems)
+    current = found.model_dump(mode="json", exclude_none=True)
+    merged = list(dict.fromkeys([*found.document_ids, *request.document_ids]))
+    report, _ = load_records(
+        store, tenant, RecordsRequest(sourcing=[{**current, "document_ids": merged}]), load
+    )
+    return report
+
+
 class IdempotencyKeyReusedError(TracegraphError):
     status = 422
     title = "Idempotency-Key reused"

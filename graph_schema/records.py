@@ -8,6 +8,7 @@ values (dates as ISO strings, lists as lists).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -115,6 +116,8 @@ class Facility(Record):
     latitude: float | None = None
     longitude: float | None = None
     os_id: str | None = None
+    #: GS1 Global Location Number (13 digits, check digit valid): what EPCIS events name the site by
+    gln: str | None = None
 
 
 class Item(Record):
@@ -125,6 +128,8 @@ class Item(Record):
     kind: ItemKind
     hts_code: str | None = None
     commodity: str | None = None
+    #: GS1 GTIN as 14 digits (GTIN-8/12/13 padded with zeros): what EPCIS events name the item by
+    gtin: str | None = None
 
 
 class BomLine(Record):
@@ -180,6 +185,131 @@ class Document(Record):
     issuer_company_id: str | None = None
     uri: str | None = None
     sha256: str | None = None
+
+
+class EpcisEventType(StrEnum):
+    """The GS1 EPCIS 2.0 event types tracegraph records."""
+
+    OBJECT = "ObjectEvent"
+    AGGREGATION = "AggregationEvent"
+    TRANSACTION = "TransactionEvent"
+    TRANSFORMATION = "TransformationEvent"
+    ASSOCIATION = "AssociationEvent"
+
+
+class LotQuantity(BaseModel):
+    """A lot as one event names it, with the quantity the event gives (none for a lot of one)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lot_id: str = Field(description="Canonical lot ID, `<item_id>.<lot>`.")
+    quantity: float | None = Field(None, description="Quantity of the lot in this event.")
+    uom: str | None = Field(None, description="Unit of measure (UN/CEFACT Rec. 20 code, e.g. KGM).")
+
+
+class BizTransaction(BaseModel):
+    """A business transaction an event names, and the documents of the tenant it was matched to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str | None = Field(None, description="CBV business transaction type, short form (`po`, `inv`).")
+    id: str = Field(description="The transaction's identifier as the event gives it.")
+    document_ids: list[str] = Field(
+        default_factory=list, description="The tenant's documents whose number ends this identifier."
+    )
+
+
+class PartyRef(BaseModel):
+    """An EPCIS source or destination: its type, its identifier and, for a known location, the facility."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str = Field(description="CBV source/destination type, short form (`owning_party`, `location`).")
+    id: str = Field(description="The identifier as the event gives it.")
+    facility_id: str | None = Field(None, description="The facility it names, when it is a known location.")
+
+
+class LotEvent(Record):
+    """One EPCIS event, normalised: lots by canonical ID, locations by facility ID, CBV values short.
+
+    Stored as one node whose `data` property holds the whole record as JSON (a graph property cannot
+    hold a list of maps); `event_time` and `type` are also kept as plain properties.
+    """
+
+    id_field: ClassVar[str] = "event_id"
+
+    event_id: str = Field(description="The event's `eventID`, or `tg-hash:` + a hash of its content.")
+    type: EpcisEventType = Field(description="ObjectEvent, AggregationEvent, TransactionEvent, ...")
+    action: str | None = Field(None, description="ADD, OBSERVE or DELETE; none for a TransformationEvent.")
+    event_time: datetime = Field(description="When the event happened, with its offset.")
+    event_time_zone_offset: str = Field(description="The event's local offset, e.g. `+08:00`.")
+    biz_step: str | None = Field(None, description="CBV business step, short form (`shipping`).")
+    disposition: str | None = Field(None, description="CBV disposition, short form (`in_transit`).")
+    read_point: str | None = Field(None, description="Facility of the `readPoint`.")
+    biz_location: str | None = Field(None, description="Facility of the `bizLocation`.")
+    lots: list[LotQuantity] = Field(
+        default_factory=list, description="Lots the event observes (EPC lists, quantity lists, children)."
+    )
+    inputs: list[LotQuantity] = Field(default_factory=list, description="TransformationEvent inputs.")
+    outputs: list[LotQuantity] = Field(default_factory=list, description="TransformationEvent outputs.")
+    biz_transactions: list[BizTransaction] = Field(
+        default_factory=list, description="Business transactions (PO, invoice, despatch advice, B/L)."
+    )
+    sources: list[PartyRef] = Field(default_factory=list, description="EPCIS `sourceList`.")
+    destinations: list[PartyRef] = Field(default_factory=list, description="EPCIS `destinationList`.")
+
+    @property
+    def facility_id(self) -> str | None:
+        """Where the event happened: its business location, else where it was read."""
+        return self.biz_location or self.read_point
+
+    @property
+    def lot_ids(self) -> list[str]:
+        """Every lot the event names, sorted."""
+        return sorted({q.lot_id for q in (*self.lots, *self.inputs, *self.outputs)})
+
+    @property
+    def document_ids(self) -> list[str]:
+        """Every document its business transactions were matched to, sorted."""
+        return sorted({d for bt in self.biz_transactions for d in bt.document_ids})
+
+    def to_props(self) -> dict[str, Any]:
+        data = super().to_props()
+        return {
+            "event_id": self.event_id,
+            "type": self.type.value,
+            "event_time": data["event_time"],
+            "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+        }
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Self:
+        return cls.model_validate(json.loads(props["data"]))
+
+
+class Lot(Record):
+    """A lot (or a serial instance: a lot of one) of an item, as its EPCIS events describe it.
+
+    Everything but the identity is derived from the lot's events when they are loaded: where it was
+    made (the TransformationEvent that output it, else the ObjectEvent that commissioned it), its
+    quantity there, and every facility where an event recorded it.
+    """
+
+    id_field: ClassVar[str] = "lot_id"
+
+    lot_id: str = Field(description="Canonical lot ID: `<item_id>.<lot>`.")
+    item_id: str = Field(description="The item the lot is of.")
+    lot: str = Field(description="The lot number (or serial number) as the events give it.")
+    quantity: float | None = Field(None, description="Quantity made or commissioned, if recorded.")
+    uom: str | None = Field(None, description="Unit of that quantity.")
+    facility_id: str | None = Field(None, description="Where the lot was made or commissioned, if known.")
+    made_in_event_id: str | None = Field(None, description="The event that made or commissioned it.")
+    first_event_time: datetime | None = Field(None, description="Time of its first recorded event (UTC).")
+    last_event_time: datetime | None = Field(None, description="Time of its last recorded event (UTC).")
+    facility_ids: list[str] = Field(
+        default_factory=list, description="Every facility where an event recorded it, first seen first."
+    )
+    event_ids: list[str] = Field(default_factory=list, description="Its events, earliest first.")
 
 
 class ListVersion(Record):

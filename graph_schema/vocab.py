@@ -25,6 +25,14 @@ class Label(StrEnum):
     SCREENING_JOB = "ScreeningJob"  # a batch screening: state and progress (JSON in `data`)
     SCREENING_RESULTS = "ScreeningResults"  # one saved chunk of a job's results (JSON in `data`)
     IDEMPOTENT_REQUEST = "IdempotentRequest"  # a write's answer kept under its Idempotency-Key
+    # Verdict change tracking and webhooks (`app.changes`, `app.webhooks`); documents as JSON in `data`.
+    VERDICT_SNAPSHOT = "VerdictSnapshot"  # a product's (or lot's) last judged verdict and why
+    VERDICT_CHANGE = "VerdictChange"  # one change of a verdict, numbered by `seq` per tenant
+    CHANGE_TRACKER = "ChangeTracker"  # what a tenant's snapshots were judged on (one per tenant)
+    WEBHOOK = "Webhook"  # a subscription to verdict changes, with its signing secret
+    WEBHOOK_DELIVERY = "WebhookDelivery"  # one payload for one webhook and every attempt to send it
+    LOT = "Lot"  # a lot (or serial instance) of an item, from GS1 EPCIS events
+    LOT_EVENT = "LotEvent"  # one EPCIS event (the whole event as JSON in `data`)
     TENANT = "Tenant"
     # Shared reference data (no tenant): screening lists and their versions.
     LIST_VERSION = "ListVersion"
@@ -49,6 +57,13 @@ TENANT_OWNED: frozenset[Label] = frozenset(
         Label.SCREENING_JOB,
         Label.SCREENING_RESULTS,
         Label.IDEMPOTENT_REQUEST,
+        Label.VERDICT_SNAPSHOT,
+        Label.VERDICT_CHANGE,
+        Label.CHANGE_TRACKER,
+        Label.WEBHOOK,
+        Label.WEBHOOK_DELIVERY,
+        Label.LOT,
+        Label.LOT_EVENT,
     }
 )
 
@@ -65,6 +80,10 @@ class Rel(StrEnum):
     BACKED_BY = "BACKED_BY"  # (Sourcing)-[:BACKED_BY]->(Document)
     ISSUED_BY = "ISSUED_BY"  # (Document)-[:ISSUED_BY]->(Company)
     IN_VERSION = "IN_VERSION"  # (ListEntry)-[:IN_VERSION]->(ListVersion)
+    MADE_FROM = "MADE_FROM"  # (output Lot)-[:MADE_FROM {event_id, quantity, uom}]->(input Lot)
+    RECORDED_IN = "RECORDED_IN"  # (Lot)-[:RECORDED_IN]->(LotEvent)
+    AT = "AT"  # (LotEvent)-[:AT]->(Facility): where the event happened (bizLocation, else readPoint)
+    CITES = "CITES"  # (LotEvent)-[:CITES]->(Document): a business transaction naming the document
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,16 @@ INDEXES: tuple[PropertyIndex, ...] = (
     PropertyIndex("tg_list_entry_list", Label.LIST_ENTRY, ("list_name",)),
     PropertyIndex("tg_review_subject", Label.REVIEW, ("tenant", "subject")),
     PropertyIndex("tg_job_results", Label.SCREENING_RESULTS, ("tenant", "job_id", "start")),
+    # The change feed pages by sequence number; a webhook's delivery log; the dispatcher's queue.
+    PropertyIndex("tg_change_seq", Label.VERDICT_CHANGE, ("tenant", "seq")),
+    PropertyIndex("tg_delivery_webhook", Label.WEBHOOK_DELIVERY, ("tenant", "webhook_id")),
+    PropertyIndex("tg_delivery_pending", Label.WEBHOOK_DELIVERY, ("pending",)),
+    # EPCIS identifiers resolve to facilities and items; business transactions to documents by number;
+    # a product trace asks for the lots of the items on its edges.
+    PropertyIndex("tg_facility_gln", Label.FACILITY, ("tenant", "gln")),
+    PropertyIndex("tg_item_gtin", Label.ITEM, ("tenant", "gtin")),
+    PropertyIndex("tg_document_number", Label.DOCUMENT, ("tenant", "number")),
+    PropertyIndex("tg_lot_item", Label.LOT, ("tenant", "item_id")),
     # An admin lists a tenant's keys; offboarding deletes them.
     PropertyIndex("tg_api_key_tenant", Label.API_KEY, ("tenant",)),
 )

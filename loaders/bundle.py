@@ -50,6 +50,7 @@ from graph_schema import (
     Sourcing,
 )
 from graph_schema.records import Record
+from loaders.epcis import normalize_gtin, validate_gln
 from loaders.iso3166 import ALPHA2, suggest
 
 #: Zip bomb guards: what a bundle may expand to, in total and per file (only bundle files are expanded).
@@ -187,6 +188,21 @@ def _country(value: str) -> str:
     raise _CellError(f"{reason} (did you mean {hint}?)" if hint else reason)
 
 
+def _gln(value: str) -> str:
+    try:
+        return validate_gln(value)
+    except ValueError as e:
+        raise _CellError(str(e)) from None
+
+
+def _gtin(value: str) -> str:
+    # Stored as 14 digits, so a GTIN-13 in the bundle and the GTIN-14 an EPCIS event carries match.
+    try:
+        return normalize_gtin(value)
+    except ValueError as e:
+        raise _CellError(str(e)) from None
+
+
 def _sha256(value: str) -> str:
     if not _SHA256.fullmatch(value):
         raise _CellError("expected a SHA-256 digest: 64 hexadecimal characters")
@@ -253,6 +269,7 @@ _SPECS: dict[str, _FileSpec] = {
                 _Column("latitude", parse=_coordinate("latitude", 90)),
                 _Column("longitude", parse=_coordinate("longitude", 180)),
                 _Column("os_id"),
+                _Column("gln", parse=_gln),
             ),
             id_column="facility_id",
         ),
@@ -265,6 +282,7 @@ _SPECS: dict[str, _FileSpec] = {
                 _Column("kind", True, _enum(ItemKind)),
                 _Column("hts_code"),
                 _Column("commodity"),
+                _Column("gtin", parse=_gtin),
             ),
             id_column="item_id",
         ),

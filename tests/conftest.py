@@ -14,6 +14,7 @@ Record builders live in `tests/builders.py` as plain functions.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,10 @@ from app.store.memory import MemoryStore
 
 if TYPE_CHECKING:
     from app.store.neo4j_store import Neo4jStore
+
+# The change tracker's worker polls every tenant of the store it is given: in tests, whose Neo4j is shared,
+# it must never run unasked. Tests of change tracking drive it directly or turn it on explicitly.
+os.environ.setdefault("TRACEGRAPH_RUN_CHANGE_TRACKER", "false")
 
 
 @pytest.fixture(scope="session")

@@ -41,9 +41,11 @@ CONTRACT: dict[str, tuple[set[str], set[str]]] = {
     ),
     "facilities": (
         {"facility_id", "company_id", "country"},
-        {"name", "activity", "address", "city", "region", "postal_code", "latitude", "longitude", "os_id"},
+        # gln (and items' gtin): tracegraph's documented extension, the GS1 keys EPCIS events use
+        {"name", "activity", "address", "city", "region", "postal_code", "latitude", "longitude", "os_id"}
+        | {"gln"},
     ),
-    "items": ({"item_id", "name", "kind"}, {"hts_code", "commodity"}),
+    "items": ({"item_id", "name", "kind"}, {"hts_code", "commodity", "gtin"}),
     "bom": ({"parent_item_id", "component_item_id"}, {"quantity", "unit"}),
     "sourcing": (
         {"item_id", "supplier_facility_id"},

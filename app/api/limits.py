@@ -2,11 +2,12 @@
 
 Both are plain ASGI middleware, so a refused request costs no parsing, no store call and no thread:
 
-- **Body size.** JSON requests may carry `Settings.max_request_bytes`; multipart requests (bundle
-  uploads) `Settings.max_upload_bytes` plus room for the multipart framing. A declared `Content-Length`
-  over the limit is refused before a byte of the body is read; a body without one (chunked) is counted as
-  it streams in and refused as soon as it passes the limit, so a huge upload never sits in memory or on
-  disk first. Either way the client gets a 413 problem document.
+- **Body size.** JSON requests may carry `Settings.max_request_bytes`; uploads `Settings.max_upload_bytes`
+  (plus room for the multipart framing): multipart requests (bundles), a document's file
+  (`PUT /v1/documents/{id}/file`) and an EPCIS document (`POST /v1/epcis`), which are files, not
+  requests. A declared `Content-Length` over the limit is refused before a byte of the body is read;
+  a body without one (chunked) is counted as it streams in and refused as soon as it passes the limit,
+  so a huge upload never sits in memory or on disk first. Either way the client gets a 413 problem document.
 - **Rate.** A token bucket per client, in process: `Settings.rate_limit_per_s` tokens per second up to
   `Settings.rate_limit_burst`. The client is the API key's ID when the request carries one (read from
   `Authorization: Bearer tg_<key_id>_<secret>` or `X-API-Key`, unverified: authentication is the route's
@@ -40,6 +41,12 @@ EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 #: buckets kept at most; the least recently used goes first (a full bucket costs nothing to forget)
 MAX_BUCKETS = 10_000
+
+#: routes whose body is a file (besides multipart requests): (method, path pattern)
+UPLOAD_ROUTES = (
+    ("PUT", re.compile(r"^/v1/documents/[^/]+/file$")),
+    ("POST", re.compile(r"^/v1/epcis$")),
+)
 
 _KEY_ID = re.compile(r"^tg_([A-Za-z0-9-]{1,64})_")
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
@@ -107,6 +114,7 @@ class LimitsMiddleware:
         self.app = app
         self.max_request_bytes = settings.max_request_bytes
         self.max_upload_bytes = settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
+        self.max_file_bytes = settings.max_upload_bytes
         if limiter is None and settings.rate_limit_per_s > 0:
             limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         self.limiter = limiter
@@ -133,7 +141,13 @@ class LimitsMiddleware:
                 await response(scope, receive, send)
                 return
         content_type = headers.get("content-type", "").lower()
-        limit = self.max_upload_bytes if content_type.startswith("multipart/") else self.max_request_bytes
+        method: str = scope.get("method", "")
+        if content_type.startswith("multipart/"):
+            limit = self.max_upload_bytes
+        elif any(method == m and pattern.match(path) for m, pattern in UPLOAD_ROUTES):
+            limit = self.max_file_bytes
+        else:
+            limit = self.max_request_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send, limit)

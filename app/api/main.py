@@ -16,7 +16,10 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
-from app.api import limits, problems
+from app.api import changes as changes_api
+from app.api import evidence_docs, limits, problems
+from app.api import lots as lots_api
+from app.api import packs as packs_api
 from app.api.problems import ProblemDocument
 from app.api.schemas import (
     KeyRequest,
@@ -27,7 +30,7 @@ from app.api.schemas import (
     ScreenResponse,
 )
 from app.api.security import Permission, Principal, require
-from app.config import Settings, check_auth
+from app.config import Environment, Settings, check_auth
 from app.errors import BadRequestError, StoreUnavailableError, UploadTooLargeError
 from app.ingest import LoadReport
 from app.jobs import JobView, ResultFormat, ResultPage, stream_results
@@ -46,6 +49,7 @@ from app.store.base import GraphStore
 from app.store.factory import build_store
 from app.trace.models import TraceResult, Verdict
 from app.upserts import Cell, DeactivateRequest, RecordsRequest
+from app.web import routes as web
 from graph_schema import Review
 
 log = logging.getLogger("tracegraph.api")
@@ -139,10 +143,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.service = service
         if settings.run_jobs:
             service.jobs.start()
+        allow_private = settings.webhook_allow_private
+        service.webhooks.allow_private = (
+            settings.env is not Environment.PRODUCTION if allow_private is None else allow_private
+        )
+        if settings.run_change_tracker:
+            service.changes.start(settings.change_poll_s)
+            service.webhooks.start()
         try:
             yield
         finally:
             service.jobs.stop()
+            service.changes.stop()
+            service.webhooks.stop()
             if owned:
                 service.store.close()
 
@@ -409,4 +422,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ) -> ApiKeyInfo:
         return revoke_key(svc.store, key_id)
 
+    evidence_docs.add_routes(app)  # checklist, readiness, documents attached or uploaded later
+    changes_api.add_routes(app)  # the change feed and webhooks
+    lots_api.add_routes(app)  # GS1 EPCIS documents in, lots and their traces out
+    packs_api.add_routes(app)  # evidence packs of products and lots: JSON, CSV zip, HTML, PDF
+    web.add_routes(app)  # the auditor's pages under /ui (READ suffices) and their static files
     return app

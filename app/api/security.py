@@ -10,6 +10,8 @@ from what the client claims. The role -> permission table below is the whole pol
   development, refused for Neo4j in production by `app.config.check_auth`): a request without a key
   acts as an `importer` of `X-Tenant-ID` (or `default_tenant`), which keeps `make demo` and local
   scripts working; a key, when sent, is verified and used as in keys mode.
+- Browsers: `/ui/login` keeps a verified key in an HttpOnly, SameSite=Strict cookie, accepted as the key
+  on GET and HEAD only (pages, pack downloads); state-changing methods need a header (no CSRF).
 - With a key, the key's tenant is the tenant. An `X-Tenant-ID` naming another tenant is refused (400)
   rather than ignored, so a client that believes it writes to one tenant cannot silently write to
   another.
@@ -39,6 +41,7 @@ class Permission(StrEnum):
     LOAD = "load"  # load bundles
     SCREEN = "screen"  # screen records (reads the tenant's reviews)
     REVIEW = "review"  # record a decision on a possible match (moves the tenant's data version)
+    SUBSCRIBE = "subscribe"  # manage the tenant's webhooks (verdict changes pushed to its servers)
     ADMIN = "admin"  # issue, list and revoke keys of any tenant
 
 
@@ -48,13 +51,20 @@ class Permission(StrEnum):
 #: auditor is there to check, so reviews are the importer's (separation of duties).
 ROLE_PERMISSIONS: Mapping[ApiRole, frozenset[Permission]] = {
     ApiRole.ADMIN: frozenset({Permission.ADMIN}),
-    ApiRole.IMPORTER: frozenset({Permission.READ, Permission.LOAD, Permission.SCREEN, Permission.REVIEW}),
+    ApiRole.IMPORTER: frozenset(
+        {Permission.READ, Permission.LOAD, Permission.SCREEN, Permission.REVIEW, Permission.SUBSCRIBE}
+    ),
     ApiRole.AUDITOR: frozenset({Permission.READ}),
-    ApiRole.INTEGRATION: frozenset({Permission.LOAD, Permission.SCREEN}),
+    ApiRole.INTEGRATION: frozenset({Permission.LOAD, Permission.SCREEN, Permission.SUBSCRIBE}),
 }
 
 #: The role of key-less requests in local mode.
 LOCAL_ROLE = ApiRole.IMPORTER
+
+#: The browser's key (`/ui/login` sets it: HttpOnly, SameSite=Strict). Read only on safe methods, so a
+#: page can link to a download but no cross-site form can change anything with a visitor's cookie (CSRF).
+SESSION_COOKIE = "tracegraph_key"
+COOKIE_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,8 @@ def authenticate(
     if token is not None and api_key is not None and token != api_key:
         raise BadRequestError("Authorization and X-API-Key carry different keys; send one")
     token = token or api_key
+    if token is None and request.method in COOKIE_METHODS:
+        token = request.cookies.get(SESSION_COOKIE) or None
     if token is None:
         if settings.auth is not AuthMode.LOCAL:
             raise UnauthorizedError("an API key is required: `Authorization: Bearer <key>` or `X-API-Key`")

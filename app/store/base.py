@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,6 +33,8 @@ from graph_schema import (
     Review,
     Sourcing,
 )
+from graph_schema.records import Lot, LotEvent
+from graph_schema.vocab import Label
 
 
 class RecordKind(StrEnum):
@@ -48,6 +50,47 @@ class RecordKind(StrEnum):
 
 #: (buyer facility ID or "" for the importer itself, item ID)
 SourcingKey = tuple[str, str]
+
+
+class KeyLookup(StrEnum):
+    """Records found by an outside identifier instead of their ID: `(label, property)` pairs, indexed."""
+
+    FACILITY_GLN = "facility_gln"
+    ITEM_GTIN = "item_gtin"
+    DOCUMENT_NUMBER = "document_number"
+
+    @property
+    def label(self) -> Label:
+        return {"facility": Label.FACILITY, "item": Label.ITEM, "document": Label.DOCUMENT}[
+            self.value.split("_")[0]
+        ]
+
+    @property
+    def field(self) -> str:
+        """The record field (and node property) looked up; each has an index (`graph_schema.vocab`)."""
+        return self.value.split("_", 1)[1]
+
+
+@dataclass(frozen=True)
+class LotLink:
+    """A recorded transformation input: `output_lot_id` was made from `input_lot_id` in `event_id`,
+    using `quantity` `uom` of it (the first such event by time, when several link the same pair)."""
+
+    output_lot_id: str
+    input_lot_id: str
+    event_id: str
+    quantity: float | None = None
+    uom: str | None = None
+
+    def props(self) -> dict[str, Any]:
+        """The relationship's properties (nulls dropped: graphs do not store them)."""
+        values = {"event_id": self.event_id, "quantity": self.quantity, "uom": self.uom}
+        return {k: v for k, v in values.items() if v is not None}
+
+    @classmethod
+    def of(cls, output_lot_id: str, input_lot_id: str, props: Mapping[str, Any]) -> LotLink:
+        event_id = str(props["event_id"])
+        return cls(output_lot_id, input_lot_id, event_id, props.get("quantity"), props.get("uom"))
 
 
 @dataclass(frozen=True)
@@ -126,6 +169,15 @@ def all_product_ids(store: GraphStore, tenant: str) -> list[str]:
             return ids
         ids.extend(item.item_id for item in page)
         after = page[-1].item_id
+
+
+def epoch_us(iso: str) -> int:
+    """An ISO 8601 time as integer microseconds since the epoch (naive = UTC): both stores compare times
+    as these, whatever the text's formatting (with or without fractions, `Z` or `+00:00`)."""
+    when = datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 #: job statuses after which a job never runs again (`app.jobs.JobStatus.finished`)
@@ -236,6 +288,50 @@ class GraphStore(Protocol):
         """Items in ID order after `after` (keyset pagination), optionally of one kind."""
         ...
 
+    def find_keys(self, tenant: str, lookup: KeyLookup, values: Collection[str]) -> dict[str, list[str]]:
+        """IDs of the records whose `lookup` property equals each value (sorted; values without any absent).
+
+        EPCIS documents name facilities by GLN, items by GTIN and documents by their own number, never by
+        the tenant's IDs; a value may name several records, which the caller reports.
+        """
+        ...
+
+    # -- lots (GS1 EPCIS, tenant-owned) --------------------------------------------------------------
+    def write_lots(
+        self,
+        tenant: str,
+        lots: Sequence[Lot],
+        events: Sequence[LotEvent],
+        links: Sequence[LotLink],
+        data_version: str,
+    ) -> None:
+        """Upsert lots and events and set the tenant's data version, all or nothing.
+
+        Relationships follow the records: each written event's `(:Lot)-[:RECORDED_IN]->` from the lots
+        it names, `-[:AT]->` its facility and `-[:CITES]->` its documents are replaced; each written
+        lot's outgoing `MADE_FROM` set becomes exactly the `links` whose output it is. The caller has
+        validated everything (facilities, documents and every named lot exist or are written here).
+        """
+        ...
+
+    def get_lots(self, tenant: str, ids: Collection[str]) -> dict[str, Lot]: ...
+
+    def get_lot_events(self, tenant: str, ids: Collection[str]) -> dict[str, LotEvent]: ...
+
+    def get_lot_links(self, tenant: str, lot_ids: Collection[str]) -> list[LotLink]:
+        """Every `MADE_FROM` link with one of `lot_ids` at either end, sorted by (output, input)."""
+        ...
+
+    def list_lots(
+        self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 100
+    ) -> list[Lot]:
+        """Lots in ID order, of one item and/or whose ID contains `q` (case-insensitive)."""
+        ...
+
+    def lots_of_items(self, tenant: str, item_ids: Collection[str]) -> dict[str, list[Lot]]:
+        """Every lot of each item, sorted by ID; items without lots absent (a product trace's one read)."""
+        ...
+
     # -- shared reference data -----------------------------------------------------------------------
     def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
         """Store one version of a screening list (idempotent by `version_id`) and make it current."""
@@ -310,6 +406,90 @@ class GraphStore(Protocol):
 
     def get_idempotent(self, tenant: str, key: str) -> dict[str, Any] | None:
         """What was kept under that key, or `None`."""
+        ...
+
+    # -- verdict changes (tenant-owned) --------------------------------------------------------------
+    # Documents owned by `app.changes`: each subject's last judged verdict (key `product:<id>` or
+    # `lot:<id>`), the tenant's change feed, and what the snapshots were judged on. Kept in the store so
+    # that every process of the service sees one feed and a restart forgets nothing.
+    def tenant_data_versions(self) -> dict[str, str]:
+        """Every tenant's data version (tenants that loaded or reviewed anything; none mid-first-load).
+
+        One cheap read, the change tracker's poll: a tenant whose version did not move needs no work.
+        """
+        ...
+
+    def get_change_tracker(self, tenant: str) -> dict[str, Any] | None:
+        """What the tenant's snapshots were last judged on (its `revision` counts commits), or `None`."""
+        ...
+
+    def get_verdict_snapshots(self, tenant: str, keys: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The snapshots of these subjects by key; subjects never judged are absent."""
+        ...
+
+    def commit_verdict_changes(
+        self,
+        tenant: str,
+        expected_revision: int,
+        tracker: Mapping[str, Any],
+        snapshots: Mapping[str, Mapping[str, Any]],
+        changes: Sequence[Mapping[str, Any]],
+    ) -> bool:
+        """Write snapshots (by key), append changes and replace the tracker document, all or nothing.
+
+        Only if the stored tracker's revision is still `expected_revision` (0 when there is none):
+        otherwise nothing is written and the answer is `False`, so two processes catching up the same
+        tenant at once cannot record a change twice. A change carries `seq`, `changed_at` (ISO 8601) and
+        `subject_kind`; the tracker carries the new `revision`.
+        """
+        ...
+
+    def list_verdict_changes(
+        self,
+        tenant: str,
+        after_seq: int = 0,
+        before_seq: int | None = None,
+        since: datetime | None = None,
+        subject_kind: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Changes with `after_seq < seq < before_seq`, changed at or after `since`, newest first."""
+        ...
+
+    # -- webhooks (tenant-owned) ---------------------------------------------------------------------
+    # Subscriptions and their delivery log, JSON documents owned by `app.webhooks`. A delivery's
+    # `status` is `pending` until it was delivered or gave up; pending ones are the dispatcher's queue,
+    # so a restarted service resumes them.
+    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace a subscription's document (it carries `created_at`)."""
+        ...
+
+    def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
+        """The subscription's document, or `None` (also for another tenant's)."""
+        ...
+
+    def list_webhooks(self, tenant: str) -> list[dict[str, Any]]:
+        """Every subscription of a tenant, oldest first."""
+        ...
+
+    def delete_webhook(self, tenant: str, webhook_id: str) -> bool:
+        """Delete a subscription with its delivery log; `False` if there was none."""
+        ...
+
+    def put_webhook_delivery(self, tenant: str, delivery_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace a delivery (carrying `webhook_id`, `created_at`, `status`, `next_attempt_at`)."""
+        ...
+
+    def get_webhook_delivery(self, tenant: str, delivery_id: str) -> dict[str, Any] | None:
+        """The delivery's document, or `None`."""
+        ...
+
+    def list_webhook_deliveries(self, tenant: str, webhook_id: str, limit: int) -> list[dict[str, Any]]:
+        """A subscription's deliveries, newest first."""
+        ...
+
+    def pending_webhook_deliveries(self) -> list[tuple[str, str]]:
+        """(tenant, delivery_id) of every pending delivery of every tenant, the earliest due first."""
         ...
 
     # -- API keys ------------------------------------------------------------------------------------

@@ -441,3 +441,197 @@ SET r.data = $data
 """
 
 GET_IDEMPOTENT = f"MATCH (r:{Label.IDEMPOTENT_REQUEST} {{tenant: $tenant, id: $id}}) RETURN r.data AS data"
+
+# -- verdict changes ---------------------------------------------------------------------------------
+# `(:VerdictSnapshot {tenant, id: "product:<id>", data})`, `(:VerdictChange {tenant, id, seq, at_us,
+# subject_kind, data})` and one `(:ChangeTracker {tenant, id: "tracker", revision, data})`; `data` is JSON.
+
+TENANT_DATA_VERSIONS = f"""
+MATCH (t:{Label.TENANT})
+WHERE t.data_version IS NOT NULL AND t.data_version <> '' AND t.loading IS NULL
+RETURN t.id AS tenant, t.data_version AS data_version ORDER BY t.id
+"""
+
+GET_CHANGE_TRACKER = (
+    f"MATCH (t:{Label.CHANGE_TRACKER} {{tenant: $tenant, id: 'tracker'}}) RETURN t.data AS data"
+)
+
+# Taking the tracker's write lock first (the SET) makes a concurrent commit wait for this one, and the
+# revision read after it is the committed one: compare-and-set.
+LOCK_CHANGE_TRACKER = f"""
+MERGE (t:{Label.CHANGE_TRACKER} {{tenant: $tenant, id: 'tracker'}})
+ON CREATE SET t.revision = 0
+SET t.locked = true
+RETURN t.revision AS revision
+"""
+
+PUT_CHANGE_TRACKER = f"""
+MATCH (t:{Label.CHANGE_TRACKER} {{tenant: $tenant, id: 'tracker'}})
+SET t.revision = $revision, t.data = $data
+REMOVE t.locked
+"""
+
+PUT_VERDICT_SNAPSHOTS = f"""
+UNWIND $rows AS row
+MERGE (s:{Label.VERDICT_SNAPSHOT} {{tenant: $tenant, id: row.id}})
+SET s.data = row.data
+"""
+
+GET_VERDICT_SNAPSHOTS = f"""
+UNWIND $ids AS id
+MATCH (s:{Label.VERDICT_SNAPSHOT} {{tenant: $tenant, id: id}})
+RETURN collect([s.id, s.data]) AS rows
+"""
+
+ADD_VERDICT_CHANGES = f"""
+UNWIND $rows AS row
+CREATE (c:{Label.VERDICT_CHANGE})
+SET c = row, c.tenant = $tenant
+"""
+
+LIST_VERDICT_CHANGES = f"""
+MATCH (c:{Label.VERDICT_CHANGE})
+WHERE c.tenant = $tenant AND c.seq > $after AND ($before IS NULL OR c.seq < $before)
+  AND ($since IS NULL OR c.at_us >= $since) AND ($kind IS NULL OR c.subject_kind = $kind)
+RETURN c.data AS data ORDER BY c.seq DESC LIMIT $limit
+"""
+
+# -- webhooks ----------------------------------------------------------------------------------------
+# `(:Webhook {tenant, id, created_at, data})`, `(:WebhookDelivery {tenant, id, webhook_id, created_at,
+# pending, next_attempt_at, data})`; `data` is JSON.
+
+PUT_WEBHOOK = f"""
+MERGE (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}})
+SET w.created_at = $created_at, w.data = $data
+"""
+
+GET_WEBHOOK = f"MATCH (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}}) RETURN w.data AS data"
+
+LIST_WEBHOOKS = f"""
+MATCH (w:{Label.WEBHOOK}) WHERE w.tenant = $tenant AND w.id IS NOT NULL
+RETURN w.data AS data ORDER BY w.created_at, w.id
+"""
+
+DELETE_WEBHOOK = f"""
+MATCH (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}})
+CALL (w) {{
+  MATCH (d:{Label.WEBHOOK_DELIVERY} {{tenant: $tenant, webhook_id: $id}})
+  DETACH DELETE d
+}}
+DETACH DELETE w
+RETURN count(*) AS deleted
+"""
+
+PUT_WEBHOOK_DELIVERY = f"""
+MERGE (d:{Label.WEBHOOK_DELIVERY} {{tenant: $tenant, id: $id}})
+SET d.webhook_id = $webhook_id, d.created_at = $created_at, d.pending = $pending,
+    d.next_attempt_at = $next_attempt_at, d.data = $data
+"""
+
+GET_WEBHOOK_DELIVERY = (
+    f"MATCH (d:{Label.WEBHOOK_DELIVERY} {{tenant: $tenant, id: $id}}) RETURN d.data AS data"
+)
+
+LIST_WEBHOOK_DELIVERIES = f"""
+MATCH (d:{Label.WEBHOOK_DELIVERY} {{tenant: $tenant, webhook_id: $webhook_id}})
+RETURN d.data AS data ORDER BY d.created_at DESC, d.id DESC LIMIT $limit
+"""
+
+PENDING_WEBHOOK_DELIVERIES = f"""
+MATCH (d:{Label.WEBHOOK_DELIVERY}) WHERE d.pending = true
+RETURN d.tenant AS tenant, d.id AS id ORDER BY d.next_attempt_at, d.id
+"""
+
+# -- lots (GS1 EPCIS) --------------------------------------------------------------------------------
+# `(:Lot {tenant, id, item_id, ..})`, `(:LotEvent {tenant, id, type, event_time, data})` (`data`: the
+# whole event as JSON), `(:Lot)-[:RECORDED_IN]->(:LotEvent)-[:AT]->(:Facility)`,
+# `(:LotEvent)-[:CITES]->(:Document)` and `(output:Lot)-[:MADE_FROM {event_id, quantity, uom}]->(input:Lot)`.
+
+
+def find_keys(label: Label, field: str) -> str:
+    """IDs of the tenant's `label` nodes by the value of `field` (served by its (tenant, field) index)."""
+    _props((field,))
+    return (
+        f"UNWIND $values AS value MATCH (n:{Label(label)}) WHERE n.tenant = $tenant AND n.{field} = value "
+        "RETURN collect([value, n.id]) AS rows"
+    )
+
+
+UPSERT_LOTS = f"""
+UNWIND $rows AS row
+MERGE (n:{Label.LOT} {{tenant: $tenant, id: row.id}})
+SET n = row.props
+RETURN count(*) AS written
+"""
+
+# Rows `{id, props, lots, facilities, documents}`: the event's relationships are replaced by the listed
+# ones (lots are written first; a lot, facility or document not found is left out and counted by the
+# caller's check).
+UPSERT_LOT_EVENTS = f"""
+UNWIND $rows AS row
+MERGE (e:{Label.LOT_EVENT} {{tenant: $tenant, id: row.id}})
+SET e = row.props
+WITH e, row
+CALL (e) {{ MATCH (e)<-[r:{Rel.RECORDED_IN}]-() DELETE r }}
+CALL (e) {{ MATCH (e)-[r:{Rel.AT}|{Rel.CITES}]->() DELETE r }}
+CALL (e, row) {{
+  UNWIND row.lots AS lot_id
+  MATCH (l:{Label.LOT} {{tenant: $tenant, id: lot_id}})
+  CREATE (l)-[:{Rel.RECORDED_IN}]->(e)
+}}
+CALL (e, row) {{
+  UNWIND row.facilities AS facility_id
+  MATCH (f:{Label.FACILITY} {{tenant: $tenant, id: facility_id}})
+  CREATE (e)-[:{Rel.AT}]->(f)
+}}
+CALL (e, row) {{
+  UNWIND row.documents AS document_id
+  MATCH (d:{Label.DOCUMENT} {{tenant: $tenant, id: document_id}})
+  CREATE (e)-[:{Rel.CITES}]->(d)
+}}
+CALL (e) {{ MATCH (e)<-[r:{Rel.RECORDED_IN}]-() RETURN count(r) AS recorded }}
+RETURN sum(CASE WHEN recorded = size(row.lots) THEN 1 ELSE 0 END) AS written
+"""
+
+DROP_LOT_INPUTS = f"""
+UNWIND $ids AS lot_id
+MATCH (:{Label.LOT} {{tenant: $tenant, id: lot_id}})-[r:{Rel.MADE_FROM}]->()
+DELETE r
+RETURN count(*) AS written
+"""
+
+UPSERT_LOT_LINKS = f"""
+UNWIND $rows AS row
+MATCH (o:{Label.LOT} {{tenant: $tenant, id: row.output}})
+MATCH (i:{Label.LOT} {{tenant: $tenant, id: row.input}})
+MERGE (o)-[r:{Rel.MADE_FROM}]->(i)
+SET r = row.props
+RETURN count(*) AS written
+"""
+
+GET_LOT_LINKS = f"""
+UNWIND $ids AS lot_id
+MATCH (l:{Label.LOT} {{tenant: $tenant, id: lot_id}})
+CALL (l) {{
+  MATCH (l)-[r:{Rel.MADE_FROM}]->(x:{Label.LOT}) RETURN l.id AS output, x.id AS input, properties(r) AS props
+  UNION
+  MATCH (x:{Label.LOT})-[r:{Rel.MADE_FROM}]->(l) RETURN x.id AS output, l.id AS input, properties(r) AS props
+}}
+RETURN collect([output, input, props]) AS rows
+"""
+
+LIST_LOTS = f"""
+MATCH (n:{Label.LOT})
+WHERE n.tenant = $tenant AND n.id IS NOT NULL
+  AND ($item_id IS NULL OR n.item_id = $item_id) AND ($q IS NULL OR toLower(n.id) CONTAINS $q)
+RETURN properties(n) AS props
+ORDER BY n.id
+SKIP $offset
+LIMIT $limit
+"""
+
+LOTS_OF_ITEMS = f"""
+UNWIND $ids AS item_id
+MATCH (n:{Label.LOT} {{tenant: $tenant, item_id: item_id}})
+RETURN collect(properties(n)) AS rows
+"""

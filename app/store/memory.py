@@ -40,11 +40,14 @@ from app.errors import ConflictError, StoreError
 from app.perf import gc_paused
 from app.store.base import (
     FINISHED_JOB_STATES,
+    KeyLookup,
+    LotLink,
     RecordKind,
     SourcingKey,
     Supply,
     SupplyClosure,
     TenantInfo,
+    epoch_us,
     supply_closure_by_tiers,
 )
 from app.store.graph_model import (
@@ -75,7 +78,7 @@ from graph_schema import (
     Sourcing,
 )
 from graph_schema import migrations as migration_registry
-from graph_schema.records import Record
+from graph_schema.records import Lot, LotEvent, Record
 from graph_schema.vocab import TENANT_OWNED
 
 #: (label, tenant or "" for shared reference data, id)
@@ -324,6 +327,116 @@ class MemoryStore:
                 if kind is None or props.get("kind") == kind.value:
                     out.append(Item.from_props(props))
             return out
+
+    def find_keys(self, tenant: str, lookup: KeyLookup, values: Collection[str]) -> dict[str, list[str]]:
+        """IDs per looked-up value: a scan of the tenant's nodes of that label (in process, cheap)."""
+        wanted = set(values)
+        with self._lock:
+            self._refresh()
+            out: dict[str, list[str]] = {}
+            for node_id in self._sorted_ids(tenant, lookup.label):
+                value = self._graph.nodes[_key(lookup.label, tenant, node_id)]["props"].get(lookup.field)
+                if value in wanted:
+                    out.setdefault(value, []).append(node_id)
+            return dict(sorted(out.items()))
+
+    # -- lots ----------------------------------------------------------------------------------------
+    def write_lots(
+        self,
+        tenant: str,
+        lots: Sequence[Lot],
+        events: Sequence[LotEvent],
+        links: Sequence[LotLink],
+        data_version: str,
+    ) -> None:
+        """Upsert lots and events with their relationships and set the data version, all or nothing."""
+        with self._transaction() as undo:
+            for lot in lots:
+                self._put_node(_key(Label.LOT, tenant, lot.lot_id), node_props(tenant, lot), undo)
+            for event in events:
+                node = _key(Label.LOT_EVENT, tenant, event.event_id)
+                self._put_node(node, node_props(tenant, event), undo)
+                self._drop_edges(node, Rel.RECORDED_IN, True, undo)
+                self._drop_edges(node, Rel.AT, False, undo)
+                self._drop_edges(node, Rel.CITES, False, undo)
+                for lot_id in event.lot_ids:
+                    lot_node = _key(Label.LOT, tenant, lot_id)
+                    if lot_node not in self._graph:
+                        raise ConflictError(f"event {event.event_id!r} names lot {lot_id!r}, not stored")
+                    self._put_edge(lot_node, node, Rel.RECORDED_IN, {}, undo)
+                targets = [(Label.FACILITY, f, Rel.AT) for f in filter(None, [event.facility_id])]
+                targets += [(Label.DOCUMENT, d, Rel.CITES) for d in event.document_ids]
+                for label, target_id, rel in targets:
+                    target = _key(label, tenant, target_id)
+                    if target in self._graph:
+                        self._put_edge(node, target, rel, {}, undo)
+            for lot in lots:
+                self._drop_edges(_key(Label.LOT, tenant, lot.lot_id), Rel.MADE_FROM, False, undo)
+            for link in links:
+                ends = [_key(Label.LOT, tenant, i) for i in (link.output_lot_id, link.input_lot_id)]
+                if any(end not in self._graph for end in ends):
+                    raise ConflictError(f"a MADE_FROM link names an unknown lot: {link}")
+                self._put_edge(ends[0], ends[1], Rel.MADE_FROM, link.props(), undo)
+            tenant_key = _key(Label.TENANT, "", tenant)
+            self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
+
+    def get_lots(self, tenant: str, ids: Collection[str]) -> dict[str, Lot]:
+        return self._get(tenant, Label.LOT, Lot, ids)
+
+    def get_lot_events(self, tenant: str, ids: Collection[str]) -> dict[str, LotEvent]:
+        return self._get(tenant, Label.LOT_EVENT, LotEvent, ids)
+
+    def get_lot_links(self, tenant: str, lot_ids: Collection[str]) -> list[LotLink]:
+        """Every MADE_FROM link touching the lots, sorted by (output, input)."""
+        with self._lock:
+            self._refresh()
+            found: dict[tuple[str, str], LotLink] = {}
+            for lot_id in set(lot_ids):
+                node = _key(Label.LOT, tenant, lot_id)
+                if node not in self._graph:
+                    continue
+                for u, v, rel, data in (
+                    *self._graph.out_edges(node, keys=True, data=True),
+                    *self._graph.in_edges(node, keys=True, data=True),
+                ):
+                    if rel == Rel.MADE_FROM.value:
+                        found[(u[2], v[2])] = LotLink.of(u[2], v[2], data["props"])
+            return [found[k] for k in sorted(found)]
+
+    def list_lots(
+        self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 100
+    ) -> list[Lot]:
+        """Lots in ID order, filtered by item and by a case-insensitive part of the ID."""
+        needle = q.casefold() if q else None
+        with self._lock:
+            self._refresh()
+            out: list[Lot] = []
+            skipped = 0
+            for lot_id in self._sorted_ids(tenant, Label.LOT):
+                if len(out) >= limit:
+                    break
+                if needle is not None and needle not in lot_id.casefold():
+                    continue
+                lot = self._record(_key(Label.LOT, tenant, lot_id), Lot)
+                if item_id is not None and lot.item_id != item_id:
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                out.append(lot)
+            return out
+
+    def lots_of_items(self, tenant: str, item_ids: Collection[str]) -> dict[str, list[Lot]]:
+        """Every lot of each item, sorted by ID."""
+        wanted = set(item_ids)
+        with self._lock:
+            self._refresh()
+            out: dict[str, list[Lot]] = {}
+            for lot_id in self._sorted_ids(tenant, Label.LOT):
+                lot = self._record(_key(Label.LOT, tenant, lot_id), Lot)
+                if lot.item_id in wanted:
+                    out.setdefault(lot.item_id, []).append(lot)
+            return dict(sorted(out.items()))
 
     # -- shared reference data -----------------------------------------------------------------------
     def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
@@ -742,6 +855,182 @@ class MemoryStore:
         with self._lock:
             self._refresh()
             node = self._graph.nodes.get(_key(Label.IDEMPOTENT_REQUEST, tenant, key))
+            return dict(json.loads(node["props"]["data"])) if node else None
+
+    # -- verdict changes -----------------------------------------------------------------------------
+    def tenant_data_versions(self) -> dict[str, str]:
+        """Every tenant's data version, tenants in ID order."""
+        with self._lock:
+            self._refresh()
+            found = {
+                node_id: str(attrs["props"].get("data_version", ""))
+                for (label, _, node_id), attrs in self._graph.nodes(data=True)
+                if label == Label.TENANT.value and attrs["props"].get("data_version")
+            }
+            return dict(sorted(found.items()))
+
+    def get_change_tracker(self, tenant: str) -> dict[str, Any] | None:
+        """The tracker's document, or `None`."""
+        return self._document(Label.CHANGE_TRACKER, tenant, "tracker")
+
+    def get_verdict_snapshots(self, tenant: str, keys: Collection[str]) -> dict[str, dict[str, Any]]:
+        """Snapshots by key, in key order."""
+        with self._lock:
+            self._refresh()
+            out: dict[str, dict[str, Any]] = {}
+            for key in sorted(set(keys)):
+                node = self._graph.nodes.get(_key(Label.VERDICT_SNAPSHOT, tenant, key))
+                if node is not None:
+                    out[key] = dict(json.loads(node["props"]["data"]))
+            return out
+
+    def commit_verdict_changes(
+        self,
+        tenant: str,
+        expected_revision: int,
+        tracker: Mapping[str, Any],
+        snapshots: Mapping[str, Mapping[str, Any]],
+        changes: Sequence[Mapping[str, Any]],
+    ) -> bool:
+        """All in one transaction, after checking the revision under the file lock."""
+        with self._transaction() as undo:
+            tracker_key = _key(Label.CHANGE_TRACKER, tenant, "tracker")
+            node = self._graph.nodes.get(tracker_key)
+            if (int(node["props"]["revision"]) if node else 0) != expected_revision:
+                return False
+            for key, data in snapshots.items():
+                props: dict[str, Any] = {"tenant": tenant, "id": key, "data": json.dumps(data)}
+                self._put_node(_key(Label.VERDICT_SNAPSHOT, tenant, key), props, undo)
+            for change in changes:
+                seq = int(change["seq"])
+                props = {
+                    "tenant": tenant,
+                    "id": f"{seq:012d}",
+                    "seq": seq,
+                    "at_us": epoch_us(str(change["changed_at"])),
+                    "subject_kind": str(change["subject_kind"]),
+                    "data": json.dumps(change, sort_keys=True),
+                }
+                self._put_node(_key(Label.VERDICT_CHANGE, tenant, props["id"]), props, undo)
+            props = {
+                "tenant": tenant,
+                "id": "tracker",
+                "revision": int(tracker["revision"]),
+                "data": json.dumps(tracker, sort_keys=True),
+            }
+            self._put_node(tracker_key, props, undo)
+            return True
+
+    def list_verdict_changes(
+        self,
+        tenant: str,
+        after_seq: int = 0,
+        before_seq: int | None = None,
+        since: datetime | None = None,
+        subject_kind: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Newest first, walking the tenant's changes backwards by `seq`."""
+        since_us = epoch_us(since.isoformat()) if since is not None else None
+        with self._lock:
+            self._refresh()
+            out: list[dict[str, Any]] = []
+            for node_id in reversed(self._sorted_ids(tenant, Label.VERDICT_CHANGE)):
+                if len(out) >= limit:
+                    break
+                props = self._graph.nodes[_key(Label.VERDICT_CHANGE, tenant, node_id)]["props"]
+                seq = int(props["seq"])
+                if seq <= after_seq:
+                    break
+                if before_seq is not None and seq >= before_seq:
+                    continue
+                if since_us is not None and int(props["at_us"]) < since_us:
+                    break  # older still further back: changes are appended in time order
+                if subject_kind is not None and props["subject_kind"] != subject_kind:
+                    continue
+                out.append(dict(json.loads(props["data"])))
+            return out
+
+    # -- webhooks ------------------------------------------------------------------------------------
+    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the subscription's node."""
+        with self._transaction() as undo:
+            props = {"tenant": tenant, "id": webhook_id, "data": json.dumps(data, sort_keys=True)}
+            self._put_node(_key(Label.WEBHOOK, tenant, webhook_id), props, undo)
+
+    def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
+        """The subscription's document, or `None`."""
+        return self._document(Label.WEBHOOK, tenant, webhook_id)
+
+    def list_webhooks(self, tenant: str) -> list[dict[str, Any]]:
+        """Every subscription of the tenant, by (created_at, ID)."""
+        with self._lock:
+            self._refresh()
+            found = [
+                json.loads(self._graph.nodes[_key(Label.WEBHOOK, tenant, i)]["props"]["data"])
+                for i in self._sorted_ids(tenant, Label.WEBHOOK)
+                if _key(Label.WEBHOOK, tenant, i) in self._graph
+            ]
+            return sorted(found, key=lambda d: (epoch_us(str(d["created_at"])), str(d.get("webhook_id"))))
+
+    def delete_webhook(self, tenant: str, webhook_id: str) -> bool:
+        """Delete the subscription and its deliveries in one transaction."""
+        with self._transaction() as undo:
+            node = _key(Label.WEBHOOK, tenant, webhook_id)
+            if node not in self._graph:
+                return False
+            for delivery_id in self._sorted_ids(tenant, Label.WEBHOOK_DELIVERY):
+                key = _key(Label.WEBHOOK_DELIVERY, tenant, delivery_id)
+                if key in self._graph and self._graph.nodes[key]["props"]["webhook_id"] == webhook_id:
+                    self._drop_node(key, undo)
+            self._drop_node(node, undo)
+            return True
+
+    def put_webhook_delivery(self, tenant: str, delivery_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the delivery's node."""
+        with self._transaction() as undo:
+            props = {
+                "tenant": tenant,
+                "id": delivery_id,
+                "webhook_id": str(data["webhook_id"]),
+                "data": json.dumps(data, sort_keys=True),
+            }
+            self._put_node(_key(Label.WEBHOOK_DELIVERY, tenant, delivery_id), props, undo)
+
+    def get_webhook_delivery(self, tenant: str, delivery_id: str) -> dict[str, Any] | None:
+        """The delivery's document, or `None`."""
+        return self._document(Label.WEBHOOK_DELIVERY, tenant, delivery_id)
+
+    def list_webhook_deliveries(self, tenant: str, webhook_id: str, limit: int) -> list[dict[str, Any]]:
+        """The subscription's deliveries by (created_at, ID), newest first."""
+        with self._lock:
+            self._refresh()
+            found = []
+            for delivery_id in self._sorted_ids(tenant, Label.WEBHOOK_DELIVERY):
+                key = _key(Label.WEBHOOK_DELIVERY, tenant, delivery_id)
+                if key in self._graph and self._graph.nodes[key]["props"]["webhook_id"] == webhook_id:
+                    found.append(json.loads(self._graph.nodes[key]["props"]["data"]))
+            found.sort(key=lambda d: (epoch_us(str(d["created_at"])), str(d["delivery_id"])), reverse=True)
+            return found[:limit]
+
+    def pending_webhook_deliveries(self) -> list[tuple[str, str]]:
+        """Every pending delivery of every tenant, the earliest due first."""
+        with self._lock:
+            self._refresh()
+            found: list[tuple[int, str, str]] = []
+            for (label, tenant, node_id), attrs in self._graph.nodes(data=True):
+                if label != Label.WEBHOOK_DELIVERY.value:
+                    continue
+                data = json.loads(attrs["props"]["data"])
+                if data.get("status") == "pending":
+                    due = data.get("next_attempt_at")
+                    found.append((epoch_us(str(due)) if due else 0, tenant, node_id))
+            return [(tenant, delivery_id) for _, tenant, delivery_id in sorted(found)]
+
+    def _document(self, label: Label, tenant: str, node_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            self._refresh()
+            node = self._graph.nodes.get(_key(label, tenant, node_id))
             return dict(json.loads(node["props"]["data"])) if node else None
 
     # -- API keys ------------------------------------------------------------------------------------

@@ -67,11 +67,14 @@ from app.errors import (
 from app.store import cypher
 from app.store.base import (
     FINISHED_JOB_STATES,
+    KeyLookup,
+    LotLink,
     RecordKind,
     SourcingKey,
     Supply,
     SupplyClosure,
     TenantInfo,
+    epoch_us,
     supply_closure_by_tiers,
 )
 from app.store.graph_model import (
@@ -104,7 +107,7 @@ from graph_schema import (
     Sourcing,
 )
 from graph_schema import migrations as migration_registry
-from graph_schema.records import Record
+from graph_schema.records import Lot, LotEvent, Record
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -506,10 +509,17 @@ class Neo4jStore:
         with _translated("dropping a tenant"), self._driver.session(database=self._database) as session:
             for label in (
                 *WRITE_ORDER,
+                Label.LOT,
+                Label.LOT_EVENT,
                 Label.REVIEW,
                 Label.SCREENING_JOB,
                 Label.SCREENING_RESULTS,
                 Label.IDEMPOTENT_REQUEST,
+                Label.VERDICT_SNAPSHOT,
+                Label.VERDICT_CHANGE,
+                Label.CHANGE_TRACKER,
+                Label.WEBHOOK,
+                Label.WEBHOOK_DELIVERY,
                 Label.API_KEY,
             ):  # keys go too: no access is left
                 result = session.run(
@@ -652,6 +662,102 @@ class Neo4jStore:
             limit=limit,
         )
         return [Item.from_props(r["props"]) for r in rows]
+
+    def find_keys(self, tenant: str, lookup: KeyLookup, values: Collection[str]) -> dict[str, list[str]]:
+        """IDs per looked-up value, one indexed query per batch of values."""
+        out: dict[str, set[str]] = {}
+        query = cypher.find_keys(lookup.label, lookup.field)
+        for chunk in _chunks(sorted(set(values)), self._batch_size):
+            for value, node_id in self._collected(query, tenant=tenant, values=list(chunk)):
+                out.setdefault(value, set()).add(node_id)
+        return {value: sorted(ids) for value, ids in sorted(out.items())}
+
+    # -- lots ----------------------------------------------------------------------------------------
+    def write_lots(
+        self,
+        tenant: str,
+        lots: Sequence[Lot],
+        events: Sequence[LotEvent],
+        links: Sequence[LotLink],
+        data_version: str,
+    ) -> None:
+        """Lots, then events with their relationships, then the lots' inputs, in one transaction."""
+        lot_rows = [{"id": lot.lot_id, "props": node_props(tenant, lot)} for lot in lots]
+        event_rows = [
+            {
+                "id": e.event_id,
+                "props": node_props(tenant, e),
+                "lots": e.lot_ids,
+                "facilities": [e.facility_id] if e.facility_id else [],
+                "documents": e.document_ids,
+            }
+            for e in events
+        ]
+        link_rows = [{"output": k.output_lot_id, "input": k.input_lot_id, "props": k.props()} for k in links]
+        size = len(lot_rows) + len(event_rows) + len(link_rows)
+        with _translated("writing lots"), self._driver.session(database=self._database) as session:
+            tx = session.begin_transaction(timeout=self._timeout + size * WRITE_SECONDS_PER_ROW)
+            try:
+                busy = tx.run(cypher.LOCK_TENANT, tenant=tenant, data_version=data_version).single(True)
+                if busy["loading"] is not None:
+                    raise ConflictError(f"tenant '{tenant}' is being loaded by another request; try later")
+                for chunk in _chunks(lot_rows, self._batch_size):
+                    tx.run(cypher.UPSERT_LOTS, tenant=tenant, rows=list(chunk)).consume()
+                for chunk in _chunks(event_rows, self._batch_size):
+                    row = tx.run(cypher.UPSERT_LOT_EVENTS, tenant=tenant, rows=list(chunk)).single(True)
+                    if row["written"] != len(chunk):
+                        raise ConflictError("an event names a lot that is not stored; nothing was written")
+                for ids in _chunks([lot.lot_id for lot in lots], self._batch_size):
+                    tx.run(cypher.DROP_LOT_INPUTS, tenant=tenant, ids=list(ids)).consume()
+                for chunk in _chunks(link_rows, self._batch_size):
+                    row = tx.run(cypher.UPSERT_LOT_LINKS, tenant=tenant, rows=list(chunk)).single(strict=True)
+                    if row["written"] != len(chunk):
+                        raise ConflictError("a MADE_FROM link names a lot that is not stored")
+                tx.commit()
+            finally:
+                tx.close()
+
+    def get_lots(self, tenant: str, ids: Collection[str]) -> dict[str, Lot]:
+        return self._get(tenant, Label.LOT, Lot, ids)
+
+    def get_lot_events(self, tenant: str, ids: Collection[str]) -> dict[str, LotEvent]:
+        return self._get(tenant, Label.LOT_EVENT, LotEvent, ids)
+
+    def get_lot_links(self, tenant: str, lot_ids: Collection[str]) -> list[LotLink]:
+        """Every MADE_FROM link touching the lots, sorted by (output, input)."""
+        found: dict[tuple[str, str], LotLink] = {}
+        for chunk in _chunks(sorted(set(lot_ids)), self._batch_size):
+            rows = self._collected(cypher.GET_LOT_LINKS, tenant=tenant, ids=list(chunk))
+            for output, input_, props in rows:
+                found[(output, input_)] = LotLink.of(output, input_, props)
+        return [found[k] for k in sorted(found)]
+
+    def list_lots(
+        self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 100
+    ) -> list[Lot]:
+        """Lots in ID order, filtered by item and by a case-insensitive part of the ID."""
+        if limit <= 0:
+            return []
+        rows = self._read(
+            cypher.LIST_LOTS,
+            tenant=tenant,
+            item_id=item_id,
+            q=q.lower() if q else None,
+            offset=max(0, offset),
+            limit=limit,
+        )
+        return [Lot.from_props(r["props"]) for r in rows]
+
+    def lots_of_items(self, tenant: str, item_ids: Collection[str]) -> dict[str, list[Lot]]:
+        """Every lot of each item, sorted by ID (one indexed query per batch of items)."""
+        out: dict[str, list[Lot]] = {}
+        for chunk in _chunks(sorted(set(item_ids)), self._batch_size):
+            for props in self._collected(cypher.LOTS_OF_ITEMS, tenant=tenant, ids=list(chunk)):
+                lot = Lot.from_props(props)
+                out.setdefault(lot.item_id, []).append(lot)
+        for lots in out.values():
+            lots.sort(key=lambda lot: lot.lot_id)
+        return dict(sorted(out.items()))
 
     # -- shared reference data -----------------------------------------------------------------------
     def write_list_version(self, version: ListVersion, entries: list[ListEntry]) -> None:
@@ -835,6 +941,146 @@ class Neo4jStore:
         """What was kept under the key, or `None`."""
         rows = self._read(cypher.GET_IDEMPOTENT, tenant=tenant, id=key)
         return dict(json.loads(rows[0]["data"])) if rows else None
+
+    # -- verdict changes -----------------------------------------------------------------------------
+    def tenant_data_versions(self) -> dict[str, str]:
+        """Every tenant's data version in one read (tenants mid-way through a first load left out)."""
+        return {r["tenant"]: r["data_version"] for r in self._read(cypher.TENANT_DATA_VERSIONS)}
+
+    def get_change_tracker(self, tenant: str) -> dict[str, Any] | None:
+        """The tracker's document, or `None`."""
+        rows = self._read(cypher.GET_CHANGE_TRACKER, tenant=tenant)
+        return dict(json.loads(rows[0]["data"])) if rows and rows[0]["data"] else None
+
+    def get_verdict_snapshots(self, tenant: str, keys: Collection[str]) -> dict[str, dict[str, Any]]:
+        """Snapshots by key, read in batches through the (tenant, id) constraint."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(keys)), self._batch_size):
+            for key, data in self._collected(cypher.GET_VERDICT_SNAPSHOTS, tenant=tenant, ids=list(chunk)):
+                out[key] = dict(json.loads(data))
+        return dict(sorted(out.items()))
+
+    def commit_verdict_changes(
+        self,
+        tenant: str,
+        expected_revision: int,
+        tracker: Mapping[str, Any],
+        snapshots: Mapping[str, Mapping[str, Any]],
+        changes: Sequence[Mapping[str, Any]],
+    ) -> bool:
+        """One transaction: lock the tracker, compare its revision, write everything or nothing."""
+        snapshot_rows = [{"id": k, "data": json.dumps(v, sort_keys=True)} for k, v in snapshots.items()]
+        change_rows = [
+            {
+                "id": f"{int(c['seq']):012d}",
+                "seq": int(c["seq"]),
+                "at_us": epoch_us(str(c["changed_at"])),
+                "subject_kind": str(c["subject_kind"]),
+                "data": json.dumps(c, sort_keys=True),
+            }
+            for c in changes
+        ]
+        timeout = self._timeout + (len(snapshot_rows) + len(change_rows)) * WRITE_SECONDS_PER_ROW
+        with (
+            _translated("recording verdict changes"),
+            self._driver.session(database=self._database) as session,
+        ):
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                row = tx.run(cypher.LOCK_CHANGE_TRACKER, tenant=tenant).single(strict=True)
+                if int(row["revision"]) != expected_revision:
+                    return False  # another process got there first; closing rolls the lock back
+                self._run_batches(tx, cypher.PUT_VERDICT_SNAPSHOTS, snapshot_rows, tenant=tenant)
+                self._run_batches(tx, cypher.ADD_VERDICT_CHANGES, change_rows, tenant=tenant)
+                tx.run(
+                    cypher.PUT_CHANGE_TRACKER,
+                    tenant=tenant,
+                    revision=int(tracker["revision"]),
+                    data=json.dumps(tracker, sort_keys=True),
+                ).consume()
+                tx.commit()
+                return True
+            finally:
+                tx.close()
+
+    def list_verdict_changes(
+        self,
+        tenant: str,
+        after_seq: int = 0,
+        before_seq: int | None = None,
+        since: datetime | None = None,
+        subject_kind: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Newest first, through the (tenant, seq) index."""
+        rows = self._read(
+            cypher.LIST_VERDICT_CHANGES,
+            tenant=tenant,
+            after=after_seq,
+            before=before_seq,
+            since=epoch_us(since.isoformat()) if since is not None else None,
+            kind=subject_kind,
+            limit=limit,
+        )
+        return [dict(json.loads(r["data"])) for r in rows]
+
+    # -- webhooks ------------------------------------------------------------------------------------
+    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the subscription's node; its document travels as JSON."""
+        self._write(
+            cypher.PUT_WEBHOOK,
+            tenant=tenant,
+            id=webhook_id,
+            created_at=epoch_us(str(data["created_at"])),
+            data=json.dumps(data, sort_keys=True),
+        )
+
+    def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
+        """The subscription's document, or `None`."""
+        rows = self._read(cypher.GET_WEBHOOK, tenant=tenant, id=webhook_id)
+        return dict(json.loads(rows[0]["data"])) if rows else None
+
+    def list_webhooks(self, tenant: str) -> list[dict[str, Any]]:
+        """Every subscription of the tenant, oldest first."""
+        return [dict(json.loads(r["data"])) for r in self._read(cypher.LIST_WEBHOOKS, tenant=tenant)]
+
+    def delete_webhook(self, tenant: str, webhook_id: str) -> bool:
+        """The subscription and its deliveries in one transaction."""
+
+        @unit_of_work(timeout=self._timeout)
+        def work(tx: ManagedTransaction) -> int:
+            return int(tx.run(cypher.DELETE_WEBHOOK, tenant=tenant, id=webhook_id).single(strict=True)[0])
+
+        with _translated("deleting a webhook"), self._driver.session(database=self._database) as session:
+            return session.execute_write(work) > 0
+
+    def put_webhook_delivery(self, tenant: str, delivery_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace the delivery's node; `pending` and the due time are indexed for the queue."""
+        due = data.get("next_attempt_at")
+        self._write(
+            cypher.PUT_WEBHOOK_DELIVERY,
+            tenant=tenant,
+            id=delivery_id,
+            webhook_id=str(data["webhook_id"]),
+            created_at=epoch_us(str(data["created_at"])),
+            pending=data.get("status") == "pending",
+            next_attempt_at=epoch_us(str(due)) if due else None,
+            data=json.dumps(data, sort_keys=True),
+        )
+
+    def get_webhook_delivery(self, tenant: str, delivery_id: str) -> dict[str, Any] | None:
+        """The delivery's document, or `None`."""
+        rows = self._read(cypher.GET_WEBHOOK_DELIVERY, tenant=tenant, id=delivery_id)
+        return dict(json.loads(rows[0]["data"])) if rows else None
+
+    def list_webhook_deliveries(self, tenant: str, webhook_id: str, limit: int) -> list[dict[str, Any]]:
+        """The subscription's deliveries, newest first."""
+        rows = self._read(cypher.LIST_WEBHOOK_DELIVERIES, tenant=tenant, webhook_id=webhook_id, limit=limit)
+        return [dict(json.loads(r["data"])) for r in rows]
+
+    def pending_webhook_deliveries(self) -> list[tuple[str, str]]:
+        """Every pending delivery of every tenant, the earliest due first."""
+        return [(r["tenant"], r["id"]) for r in self._read(cypher.PENDING_WEBHOOK_DELIVERIES)]
 
     # -- API keys ------------------------------------------------------------------------------------
     def put_api_key(self, key: ApiKey) -> None:

@@ -48,6 +48,13 @@ class GapReason(StrEnum):
     UNKNOWN_FACILITY = "unknown_facility"
 
 
+class LotGapReason(StrEnum):
+    """Why a lot trace stops: what the EPCIS records do not say."""
+
+    LOT_INPUTS_NOT_RECORDED = "lot_inputs_not_recorded"  # made from a bill of materials, no input lots
+    LOT_ORIGIN_UNKNOWN = "lot_origin_unknown"  # no event says where the lot was made or commissioned
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -90,6 +97,16 @@ class Hop(Model):
     documents: list[DocumentRef] = Field(
         default_factory=list, description="Records backing this sourcing link; empty means undocumented."
     )
+    # Lot-level evidence (GS1 EPCIS); empty where no lots are recorded.
+    lot_ids: list[str] = Field(
+        default_factory=list,
+        description="Lots of this item recorded at the supplier, then at the buyer: the hop is lot-backed.",
+    )
+    lot_id: str | None = Field(None, description="In a lot trace: the lot that moves along this hop.")
+    event_id: str | None = Field(None, description="In a lot trace: the EPCIS event that made the lot.")
+    event_time: str | None = Field(None, description="In a lot trace: when that event happened (ISO 8601).")
+    quantity: float | None = Field(None, description="In a lot trace: the lot's quantity, as recorded.")
+    uom: str | None = Field(None, description="Unit of that quantity (UN/CEFACT Rec. 20 code).")
 
 
 class Signal(Model):
@@ -142,7 +159,7 @@ class Finding(Model):
 class Gap(Model):
     """An input the walk could not trace to an origin: what is missing and where."""
 
-    reason: GapReason = Field(
+    reason: GapReason | LotGapReason = Field(
         description=(
             "Why the walk stopped: no tier-1 supplier, no supplier of a component, a trading site "
             "without suppliers, a closed loop, an unknown facility."
@@ -181,6 +198,7 @@ class MapNode(Model):
         description="What happens here: resale, manufacture, origin, untraced, or the product itself."
     )
     risk: Severity | None = Field(None, description="Strongest finding at this facility, if any.")
+    lot_id: str | None = Field(None, description="In a lot trace: the lot at this state.")
 
 
 class MapEdge(Model):
@@ -191,6 +209,16 @@ class MapEdge(Model):
     share: float | None = Field(None, description="Percent of the buyer's volume from this supplier.")
     document_ids: list[str] = Field(default_factory=list, description="Documents backing the link.")
     cycle: bool = Field(False, description="True if this link closes a cycle and was not followed.")
+    lot_ids: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Lots of this item recorded at the supplier and then at (or consumed at) the buyer; for a tier-1 "
+            "link, at the supplier. Non-empty means the link is backed by lot records."
+        ),
+    )
+    event_id: str | None = Field(None, description="In a lot trace: the event that consumed the input lot.")
+    quantity: float | None = Field(None, description="In a lot trace: the quantity of the input consumed.")
+    uom: str | None = Field(None, description="Unit of that quantity.")
 
 
 class SupplyMap(Model):
@@ -238,3 +266,14 @@ class TraceResult(Model):
     cycles: list[Cycle] = Field(description="Loops found in the supply data (reported, not followed).")
     supply_map: SupplyMap = Field(description="Everything that was checked: states and links with tiers.")
     stats: TraceStats = Field(description="Size of the upstream walk.")
+
+
+class LotTraceResult(TraceResult):
+    """A lot's trace: the same document as a product's (so packs and views treat both alike), walked
+    over the lot's recorded inputs instead of the product's sourcing links.
+
+    `product_id`/`product_name` name the lot's item; the root of the supply map is `lot:<lot_id>`.
+    """
+
+    lot_id: str = Field(description="The traced lot's canonical ID, `<item_id>.<lot>`.")
+    item_id: str = Field(description="The item the lot is of.")

@@ -41,9 +41,34 @@ POLICY: dict[tuple[str, str], set[ApiRole]] = {
     ("POST", "/v1/tenants/{tenant}/keys"): {ADMIN},
     ("GET", "/v1/tenants/{tenant}/keys"): {ADMIN},
     ("DELETE", "/v1/keys/{key_id}"): {ADMIN},
+    ("GET", "/v1/changes"): {IMPORTER, AUDITOR},
+    ("POST", "/v1/webhooks"): {IMPORTER, INTEGRATION},
+    ("GET", "/v1/webhooks"): {IMPORTER, INTEGRATION},
+    ("DELETE", "/v1/webhooks/{webhook_id}"): {IMPORTER, INTEGRATION},
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): {IMPORTER, INTEGRATION},
+    ("GET", "/v1/checklist"): {IMPORTER, AUDITOR},
+    ("GET", "/v1/products/{product_id}/readiness"): {IMPORTER, AUDITOR},
+    ("POST", "/v1/sourcing/documents"): {IMPORTER, INTEGRATION},
+    ("PUT", "/v1/documents/{document_id}/file"): {IMPORTER, INTEGRATION},
+    ("GET", "/v1/documents/{document_id}/file"): {IMPORTER, AUDITOR},
+    ("POST", "/v1/epcis"): {IMPORTER, INTEGRATION},
+    ("GET", "/v1/lots"): {IMPORTER, AUDITOR},
+    ("GET", "/v1/lots/{lot_id}"): {IMPORTER, AUDITOR},
+    ("GET", "/v1/lots/{lot_id}/trace"): {IMPORTER, AUDITOR},
+    ("GET", "/v1/products/{product_id}/evidence-pack"): {IMPORTER, AUDITOR},
+    ("GET", "/v1/lots/{lot_id}/evidence-pack"): {IMPORTER, AUDITOR},
 }
 #: Routes that answer without a key: probes (the OpenAPI document and docs pages are not API routes).
 OPEN = {("GET", "/healthz"), ("GET", "/readyz")}
+#: The auditor's pages (`app/web`): any role with READ; without a key the browser is sent to the login form.
+UI_POLICY: dict[tuple[str, str], set[ApiRole]] = {
+    ("GET", "/ui"): {IMPORTER, AUDITOR},
+    ("GET", "/ui/products/{product_id}"): {IMPORTER, AUDITOR},
+    ("GET", "/ui/changes"): {IMPORTER, AUDITOR},
+    ("GET", "/ui/lots/{lot_id}"): {IMPORTER, AUDITOR},
+}
+#: Pages open to all: the root's redirect to /ui, the login form and logout (static files are a mount).
+UI_OPEN = {("GET", "/"), ("GET", "/ui/login"), ("POST", "/ui/login"), ("POST", "/ui/logout")}
 
 ROUTES = sorted(
     (method, route.path)
@@ -51,12 +76,20 @@ ROUTES = sorted(
     if isinstance(route, APIRoute)
     for method in route.methods
 )
+API_ROUTES = [r for r in ROUTES if r not in UI_POLICY and r not in UI_OPEN]
 WELL_FORMED_UNKNOWN = "tg_0123456789abcdef_" + "A" * 43
 
 
 def concrete(path: str) -> str:
     return path.format(
-        product_id="SHIRT", tenant="acme", key_id="0123456789abcdef", job_id="nojob", record_id="R1"
+        product_id="SHIRT",
+        tenant="acme",
+        key_id="0123456789abcdef",
+        job_id="nojob",
+        webhook_id="nohook",
+        record_id="R1",
+        document_id="D1",
+        lot_id="LINT.L1",
     )
 
 
@@ -88,8 +121,25 @@ def keys(store: MemoryStore) -> dict[ApiRole, str]:
 # -- the policy covers every route -------------------------------------------------------------------
 
 
+def test_no_route_hides_from_the_policy() -> None:
+    """Every route is one the policy test can see: an included router (an opaque route in this FastAPI),
+    a mounted sub-application or any other kind would carry routes that no POLICY row checks."""
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    docs = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    for route in create_app(Settings()).routes:
+        if isinstance(route, APIRoute):
+            continue
+        if isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            continue  # files only: no handler of ours behind it
+        assert isinstance(route, Route) and route.path in docs, f"unchecked route: {route!r}"
+
+
 def test_every_route_is_in_the_policy() -> None:
-    assert set(ROUTES) - OPEN == set(POLICY), "a new route needs its roles in POLICY (and a require())"
+    assert set(ROUTES) - OPEN - UI_OPEN == set(POLICY) | set(UI_POLICY), (
+        "a new route needs its roles in POLICY or UI_POLICY (and a require())"
+    )
 
 
 def test_the_policy_is_the_role_table() -> None:
@@ -99,7 +149,7 @@ def test_the_policy_is_the_role_table() -> None:
     assert Permission.REVIEW not in ROLE_PERMISSIONS[AUDITOR] | ROLE_PERMISSIONS[INTEGRATION]
 
 
-@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if r not in OPEN])
+@pytest.mark.parametrize(("method", "path"), [r for r in API_ROUTES if r not in OPEN])
 def test_every_protected_route_refuses_requests_without_a_valid_key(
     client: TestClient, method: str, path: str
 ) -> None:
@@ -117,7 +167,7 @@ def test_every_protected_route_refuses_requests_without_a_valid_key(
         assert response.json()["title"] == "Unauthorized"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if r not in OPEN])
+@pytest.mark.parametrize(("method", "path"), [r for r in API_ROUTES if r not in OPEN])
 def test_role_matrix(client: TestClient, keys: dict[ApiRole, str], method: str, path: str) -> None:
     allowed = POLICY[(method, path)]
     for role, key in keys.items():
@@ -147,7 +197,7 @@ def test_openapi_declares_the_schemes_and_the_401_403_responses(client: TestClie
         "description": schemes["bearer"]["description"],
     }
     assert schemes["apiKey"]["in"] == "header" and schemes["apiKey"]["name"] == "X-API-Key"
-    for method, path in ROUTES:
+    for method, path in API_ROUTES:
         operation = spec["paths"][path][method.lower()]
         if (method, path) in OPEN:
             assert "security" not in operation
@@ -155,6 +205,31 @@ def test_openapi_declares_the_schemes_and_the_401_403_responses(client: TestClie
         assert {"bearer", "apiKey"} <= {name for req in operation["security"] for name in req}
         for status in ("401", "403"):
             assert "application/problem+json" in operation["responses"][status]["content"]
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(UI_POLICY))
+def test_pages_send_a_keyless_browser_to_login_and_follow_the_role_table(
+    client: TestClient, keys: dict[ApiRole, str], method: str, path: str
+) -> None:
+    for headers in ({}, bearer(WELL_FORMED_UNKNOWN)):
+        response = client.request(method, concrete(path), headers=headers, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        assert response.headers["location"].startswith("/ui/login?next=")
+    for role, key in keys.items():
+        response = call(client, method, path, bearer(key))
+        status = response.status_code  # type: ignore[attr-defined]
+        if role in UI_POLICY[(method, path)]:
+            assert status not in (401, 403), (role, status)
+        else:
+            assert status == 403 and "text/html" in response.headers["content-type"], role  # type: ignore[attr-defined]
+
+
+def test_open_pages_need_no_key(client: TestClient) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/ui"
+    assert client.get("/ui/login").status_code == 200
+    assert client.post("/ui/logout", follow_redirects=False).status_code == 303
+    assert client.post("/ui/login", data={"key": "nonsense"}).status_code == 401
+    assert {("GET", "/"), ("GET", "/ui/login")} <= set(ROUTES)
 
 
 # -- keys: both headers, expiry, revocation, shown once ------------------------------------------------

@@ -83,6 +83,20 @@ def test_upload_under_the_request_limit_but_over_the_upload_limit_is_refused() -
     assert_problem(response, 413)
 
 
+def test_a_document_file_may_be_as_large_as_an_upload_not_only_a_json_request() -> None:
+    """A scanned bill of lading is a file: it gets the upload limit, and past it the same 413."""
+    with make_client(max_request_bytes=1_000, max_upload_bytes=10_000, rate_limit_per_s=0) as client:
+        passed = client.put("/v1/documents/NOPE/file", content=b"%PDF" + b"x" * 5_000, headers=TENANT)
+        assert passed.status_code == 404  # past the size guard: the route says the document is unknown
+        assert_problem(client.put("/v1/documents/NOPE/file", content=b"x" * 20_000, headers=TENANT), 413)
+        assert_problem(  # other routes keep the JSON limit
+            client.post(
+                "/v1/screen", content=screen_body(50), headers={**TENANT, "Content-Type": "application/json"}
+            ),
+            413,
+        )
+
+
 def test_client_over_its_rate_gets_429_with_retry_after_and_others_are_unaffected() -> None:
     with make_client(rate_limit_per_s=0.01, rate_limit_burst=3) as client:
         for _ in range(3):

@@ -1,0 +1,221 @@
+"""Webhooks as a receiver meets them: signed payloads that verify, retries with backoff on 5xx, none on
+400, every attempt in the delivery log, pending deliveries surviving a restart, internal URLs refused."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from app.cli import DEMO_DIR
+from app.errors import BadRequestError
+from app.retry import backoff_delay, retry_after_seconds
+from app.service import TraceService
+from app.store.memory import MemoryStore
+from app.webhooks import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    DeliveryStatus,
+    WebhookRequest,
+    Webhooks,
+    sign,
+    verify_signature,
+)
+from graph_schema import ListEntry, ListVersion
+
+T = "acme"
+LATER = datetime.now(UTC) + timedelta(days=2)  # "when every retry is due"
+
+
+@dataclass
+class Receiver:
+    """A real HTTP server on localhost answering with the scripted statuses (200 once they run out)."""
+
+    url: str
+    answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    box: list[Receiver] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            box[0].received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            status, headers = box[0].answers.pop(0) if box[0].answers else (200, {})
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    box.append(Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hooks/tracegraph"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield box[0]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> TraceService:
+    svc = TraceService(MemoryStore(tmp_path / "graph.json"))
+    svc.webhooks.allow_private = True  # the receiver is on localhost
+    svc.load(T, DEMO_DIR)
+    svc.changes.catch_up(T)  # the seed
+    return svc
+
+
+def list_change(svc: TraceService, list_name: str) -> int:
+    """A new list naming a demo spinner; returns how many verdicts changed."""
+    version = ListVersion(
+        version_id=f"{list_name}:v1",
+        list_name=list_name,
+        source="https://example.org/test-list",
+        retrieved_on=date(2026, 5, 1),
+        sha256="0" * 64,
+        entry_count=1,
+    )
+    entry = ListEntry(entry_id="E1", list_name=list_name, name="Karnaphuli Spinning Mills Ltd.")
+    svc.store.write_list_version(version, [entry])
+    return len(svc.changes.catch_up(T))
+
+
+def test_a_receiver_gets_signed_payloads_that_verify(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url, description="compliance inbox"))
+    changed = list_change(service, list_name)
+    assert service.webhooks.dispatch_due() == 1
+    ((headers, body),) = receiver.received
+    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+    payload = json.loads(body)
+    assert payload["type"] == "verdict.changed" and payload["tenant"] == T
+    assert payload["id"] == headers[DELIVERY_HEADER.lower()]
+    feed = service.changes.feed(T).items
+    assert [c["seq"] for c in payload["changes"]] == sorted(c.seq for c in feed) and changed == len(feed)
+    (delivery,) = service.webhooks.deliveries(T, hook.webhook_id)
+    assert delivery.status is DeliveryStatus.DELIVERED and delivery.attempts[0].status == 200
+    # The listing never shows the secret again.
+    (view,) = service.webhooks.subscriptions(T)
+    assert "secret" not in view.model_dump() and hook.secret.endswith(view.secret_hint)
+
+
+def test_a_5xx_is_retried_and_the_log_shows_both_attempts(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    receiver.answers = [(500, {})]
+    list_change(service, list_name)
+    service.webhooks.dispatch_due()
+    (pending,) = service.webhooks.deliveries(T, hook.webhook_id)
+    assert pending.status is DeliveryStatus.PENDING
+    assert pending.attempts[0].status == 500 and pending.attempts[0].next_retry_at is not None
+    assert service.webhooks.dispatch_due() == 0  # not due yet: backoff
+    assert service.webhooks.dispatch_due(now=LATER) == 1
+    (done,) = service.webhooks.deliveries(T, hook.webhook_id)
+    assert done.status is DeliveryStatus.DELIVERED
+    assert [a.status for a in done.attempts] == [500, 200]
+    assert done.attempts[1].next_retry_at is None and all(a.duration_ms >= 0 for a in done.attempts)
+    first, second = receiver.received
+    assert first[1] == second[1]  # the same body, signed afresh
+    assert first[0][DELIVERY_HEADER.lower()] == second[0][DELIVERY_HEADER.lower()]
+
+
+def test_a_400_is_not_retried(service: TraceService, receiver: Receiver, list_name: str) -> None:
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    receiver.answers = [(400, {})]
+    list_change(service, list_name)
+    service.webhooks.dispatch_due()
+    assert service.webhooks.dispatch_due(now=LATER) == 0
+    (failed,) = service.webhooks.deliveries(T, hook.webhook_id)
+    assert failed.status is DeliveryStatus.FAILED
+    assert [a.status for a in failed.attempts] == [400] and failed.attempts[0].next_retry_at is None
+    assert len(receiver.received) == 1
+
+
+def test_retry_after_is_honoured_and_unreachable_receivers_are_retried(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    slow = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    gone = service.webhooks.create(T, WebhookRequest(url="http://127.0.0.1:9/closed"))
+    receiver.answers = [(429, {"Retry-After": "600"})]
+    list_change(service, list_name)
+    service.webhooks.dispatch_due()
+    (throttled,) = service.webhooks.deliveries(T, slow.webhook_id)
+    attempt = throttled.attempts[0]
+    assert attempt.status == 429 and attempt.next_retry_at is not None
+    assert attempt.next_retry_at - attempt.at >= timedelta(seconds=599)
+    (refused,) = service.webhooks.deliveries(T, gone.webhook_id)
+    assert refused.status is DeliveryStatus.PENDING
+    assert refused.attempts[0].status is None and refused.attempts[0].error
+
+
+def test_a_restarted_service_resumes_pending_deliveries(
+    tmp_path: Path, service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    receiver.answers = [(503, {})]
+    list_change(service, list_name)
+    service.webhooks.dispatch_due()
+    restarted = Webhooks(MemoryStore(tmp_path / "graph.json"), allow_private=True)
+    assert restarted.dispatch_due(now=LATER) == 1
+    (done,) = restarted.deliveries(T, hook.webhook_id)
+    assert [a.status for a in done.attempts] == [503, 200]
+
+
+def test_a_new_subscription_gets_only_later_changes(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    list_change(service, list_name)
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    assert service.webhooks.enqueue(T) == 0
+    assert service.webhooks.deliveries(T, hook.webhook_id) == []
+
+
+def test_internal_and_non_http_urls_are_refused(service: TraceService) -> None:
+    strict = Webhooks(service.store, allow_private=False)
+    for url in ("http://127.0.0.1:8000/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/"):
+        with pytest.raises(BadRequestError, match="private or internal"):
+            strict.create(T, WebhookRequest(url=url))
+    for url in ("ftp://example.com/x", "file:///etc/passwd", "http:///nohost"):
+        with pytest.raises(BadRequestError, match="http"):
+            strict.create(T, WebhookRequest(url=url))
+    assert strict.subscriptions(T) == []
+
+
+def test_signatures_verify_only_for_the_same_secret_body_and_a_fresh_time() -> None:
+    body = b'{"id":"d1","changes":[]}'
+    now = 1_800_000_000
+    header = sign("whsec_a", body, now)
+    assert verify_signature("whsec_a", body, header, now=now + 10)
+    assert not verify_signature("whsec_b", body, header, now=now)
+    assert not verify_signature("whsec_a", body + b" ", header, now=now)
+    assert not verify_signature("whsec_a", body, header, now=now + 301)  # a replay, too late
+    assert not verify_signature("whsec_a", body, None, now=now)
+    assert not verify_signature("whsec_a", body, "t=x,v1=abc", now=now)
+    rotated = f"{header},v1={'0' * 64}"  # an extra signature (e.g. during a secret rotation) is fine
+    assert verify_signature("whsec_a", body, rotated, now=now)
+
+
+def test_backoff_grows_is_capped_jittered_and_yields_to_retry_after() -> None:
+    assert [backoff_delay(n, base_s=10) for n in range(4)] == [10, 20, 40, 80]
+    assert backoff_delay(20, base_s=10, cap_s=3600) == 3600
+    assert all(8 <= backoff_delay(0, base_s=10, jitter=0.2) <= 10 for _ in range(50))
+    assert backoff_delay(0, base_s=10, retry_after_s=120) == 120
+    assert retry_after_seconds("120") == 120
+    stamp = datetime(2026, 5, 1, 12, 0, 30, tzinfo=UTC)
+    assert retry_after_seconds("Fri, 01 May 2026 12:00:30 GMT", now=stamp - timedelta(seconds=30)) == 30
+    assert retry_after_seconds("soon") is None
