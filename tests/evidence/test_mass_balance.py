@@ -192,3 +192,24 @@ def test_a_lot_trace_checks_each_lot_against_the_input_lots_it_was_made_from(
     assert (finding.lot_id, finding.expected, finding.actual) == ("P.1", 75, 100)
     assert finding.figures == {"ORE.1": 150}
     assert not result.ready
+
+
+def test_the_demo_lots_balance_except_the_oxford_fabric_made_from_too_little_yarn() -> None:
+    """The tour's claim: the clean poplin shipment's lots add up; the oxford fabric lot holds more than its
+    recorded yarn can make (inputs from elsewhere went in), and its shirts' readiness shows it."""
+    from app.cli import DEMO_EPCIS
+    from loaders.epcis import parse_json
+
+    store = MemoryStore(None)
+    store.ensure_schema()
+    service = TraceService(store)
+    service.load("demo", DEMO_DIR)
+    service.load_epcis("demo", parse_json(DEMO_EPCIS.read_bytes(), DEMO_EPCIS.name), DEMO_EPCIS.name)
+    checklist = checklist_in_force()
+
+    def lot_findings(lot_id: str) -> list[tuple[str | None, object, object]]:
+        result = assess_readiness(store, service.trace_lot("demo", lot_id), checklist)
+        return [(f.lot_id, f.expected, f.actual) for f in result.mass_balance]
+
+    assert lot_findings("HP-SH-POP.MK-26-0220") == []
+    assert lot_findings("HP-SH-OXF.SR-26-0125") == [("FAB-OXF.NJ-25-1025", 73750, 80000)]
