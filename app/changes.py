@@ -61,7 +61,7 @@ from app.trace.screen_all import (
     _propagate,
     _read_upstream,
 )
-from app.trace.walk import State, _Cache
+from app.trace.walk import State, TraceCache
 from graph_schema import Review
 
 log = logging.getLogger("tracegraph.changes")
@@ -209,7 +209,7 @@ class _Judged:
     data_version: str
     lists_key: str
     names: dict[str, str]
-    cache: _Cache
+    cache: TraceCache
     graph: dict[State, set[State]]
     gaps: dict[State, _Flag]
     reviews: dict[str, list[Review]]
@@ -302,7 +302,7 @@ def _read(store: GraphStore, tenant: str) -> _Judged:
     with store.snapshot(timeout_s=SNAPSHOT_BASE_S + SNAPSHOT_S_PER_PRODUCT * len(product_ids)), gc_paused():
         if store.data_version(tenant) != data_version:
             raise _MovedError()
-        cache = _Cache(store, tenant)
+        cache = TraceCache(store, tenant)
         cache.load_items(product_ids)
         roots = [pid for pid in product_ids if pid in cache.items]
         graph: dict[State, set[State]] = {}

@@ -54,7 +54,7 @@ from app.trace.models import (
     TraceStats,
 )
 from app.trace.rules import FacilityContext, RiskRule, company_subject
-from app.trace.walk import _SEVERITY_RANK, _Cache, _location, _verdict
+from app.trace.walk import SEVERITY_RANK, TraceCache, facility_location, find_cycles, judge
 from graph_schema import Document, Facility, Sourcing
 from graph_schema.records import EpcisEventType, Lot, LotEvent
 from loaders.epcis import (
@@ -373,37 +373,6 @@ class _LotWalk:
         return [_document_ref(self.documents[d]) for d in ids if d in self.documents]
 
 
-def _find_cycles(
-    root: str, inputs: Mapping[str, Sequence[LotLink]]
-) -> tuple[set[tuple[str, str]], list[list[str]]]:
-    """Depth-first in a fixed order; a link back to a lot on the current path closes a cycle."""
-    back: set[tuple[str, str]] = set()
-    cycles: list[list[str]] = []
-    on_path: dict[str, int] = {root: 0}
-    path = [root]
-    done: set[str] = set()
-    stack: list[tuple[str, int]] = [(root, 0)]
-    while stack:
-        node, index = stack[-1]
-        links = inputs.get(node, [])
-        if index < len(links):
-            stack[-1] = (node, index + 1)
-            target = links[index].input_lot_id
-            if target in on_path:
-                back.add((node, target))
-                cycles.append([*path[on_path[target] :], target])
-            elif target not in done:
-                on_path[target] = len(path)
-                path.append(target)
-                stack.append((target, 0))
-        else:
-            stack.pop()
-            path.pop()
-            del on_path[node]
-            done.add(node)
-    return back, cycles
-
-
 def trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[RiskRule]) -> LotTraceResult:
     """Walk a lot's recorded inputs upstream and judge it; `NotFoundError` for an unknown lot.
 
@@ -419,7 +388,7 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
     if root is None:
         raise NotFoundError(f"lot '{lot_id}' is not recorded for tenant '{tenant}'")
     walk = _LotWalk(store, tenant, root)
-    cache = _Cache(store, tenant)
+    cache = TraceCache(store, tenant)
     lots = walk.lots
     cache.facilities.update(
         store.get_facilities(tenant, {lot.facility_id for lot in lots.values() if lot.facility_id})
@@ -462,7 +431,9 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
             if link.input_lot_id not in lots:
                 gaps.append((lid, link.input_lot_id, LotGapReason.LOT_ORIGIN_UNKNOWN))
 
-    back, raw_cycles = _find_cycles(root.lot_id, walk.inputs)
+    back, raw_cycles = find_cycles(
+        root.lot_id, lambda lot: [(link.input_lot_id, link.input_lot_id) for link in walk.inputs.get(lot, [])]
+    )
     if back:
         graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(lots)
@@ -525,7 +496,7 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
             activity=fac.activity.value if fac else None,
             company_id=fac.company_id if fac else None,
             company_name=company.name if company else None,
-            location=_location(fac) if fac else None,
+            location=facility_location(fac) if fac else None,
             sourcing_id=row.sourcing_id if row else "",
             share=row.share if row else None,
             valid_from=row.valid_from.isoformat() if row and row.valid_from else None,
@@ -563,7 +534,7 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
         signals: list[Signal] = [sig for rule in rules for sig in rule.assess(ctx)]
         if not signals:
             continue
-        signals.sort(key=lambda sig: (_SEVERITY_RANK[sig.severity], sig.rule, sig.field))
+        signals.sort(key=lambda sig: (SEVERITY_RANK[sig.severity], sig.rule, sig.field))
         risk_at[facility_id] = signals[0].severity
         nearest = min(at, key=lambda x: (len(chain(x)), x))
         findings.append(
@@ -578,7 +549,7 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
                 path=path(nearest),
             )
         )
-    findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
 
     gap_docs = sorted(
         (
@@ -657,7 +628,7 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
         max_tier=max(walk.tiers.values()),
         facilities=len(by_facility),
     )
-    verdict, summary = _verdict(findings, gap_docs, stats)
+    verdict, summary = judge(findings, gap_docs, stats)
     references: list[ReferenceVersion] = [ref for rule in rules for ref in rule.references()]
     item = cache.items.get(root.item_id)
     return LotTraceResult(

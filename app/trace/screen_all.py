@@ -24,7 +24,7 @@ from app.perf import gc_paused
 from app.store.base import GraphStore, SourcingKey, closure_keys
 from app.trace.models import GapReason, Severity, Verdict
 from app.trace.rules import FacilityContext, RiskRule, company_subject
-from app.trace.walk import RawGap, State, _Cache, step
+from app.trace.walk import RawGap, State, TraceCache, step
 
 #: products whose upstream is read together (one closure call on Neo4j): shared upstreams are read once per
 #: chunk, so chunks are large; the bound keeps one read of a million-node graph within memory
@@ -100,7 +100,7 @@ def screen_all(
     report how far it is; the judging after the last read is fast.
     """
     with store.snapshot(timeout_s=SNAPSHOT_BASE_S + SNAPSHOT_S_PER_PRODUCT * len(product_ids)), gc_paused():
-        cache = _Cache(store, tenant)
+        cache = TraceCache(store, tenant)
         cache.load_items(product_ids)
         roots = [pid for pid in product_ids if pid in cache.items]
         graph: dict[State, set[State]] = {}
@@ -131,7 +131,7 @@ def screen_all(
 
 
 def _read_upstream(
-    cache: _Cache,
+    cache: TraceCache,
     products: Sequence[str],
     graph: dict[State, set[State]],
     own: dict[State, _Flag],
@@ -185,7 +185,7 @@ def _add_gaps(own: dict[State, _Flag], gaps: Iterable[RawGap]) -> None:
 def _judge_facilities(
     store: GraphStore,
     tenant: str,
-    cache: _Cache,
+    cache: TraceCache,
     graph: dict[State, set[State]],
     own: dict[State, _Flag],
     rules: Sequence[RiskRule],

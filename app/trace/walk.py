@@ -18,9 +18,9 @@ How it runs:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -48,6 +48,9 @@ from app.trace.models import (
 )
 from app.trace.rules import FacilityContext, RiskRule, company_subject
 from graph_schema import BomLine, Company, Document, Facility, Item, Sourcing
+
+N = TypeVar("N", bound=Hashable)
+L = TypeVar("L", bound=Hashable)
 
 
 class State(NamedTuple):
@@ -82,7 +85,7 @@ class RawGap:
 
 
 @dataclass
-class _Cache:
+class TraceCache:
     """Everything fetched for one trace, so each record crosses the store boundary once."""
 
     store: GraphStore
@@ -227,7 +230,7 @@ def step(
     return Role.MANUFACTURE, links, gaps
 
 
-def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk:
+def _expand(store: GraphStore, tenant: str, cache: TraceCache, root: State) -> _Walk:
     walk = _Walk(root=root)
     walk.roles[root] = Role.PRODUCT
     walk.tiers[root] = 0
@@ -272,24 +275,29 @@ def _expand(store: GraphStore, tenant: str, cache: _Cache, root: State) -> _Walk
     return walk
 
 
-def _find_cycles(walk: _Walk) -> tuple[set[tuple[State, str]], list[list[State]]]:
-    """Depth-first in a fixed order; a link back to a state on the current path closes a cycle."""
-    back: set[tuple[State, str]] = set()
-    cycles: list[list[State]] = []
-    on_path: dict[State, int] = {}
-    path: list[State] = []
-    done: set[State] = set()
-    stack: list[tuple[State, int]] = [(walk.root, 0)]
-    on_path[walk.root] = 0
-    path.append(walk.root)
+def find_cycles(
+    root: N, links: Callable[[N], Sequence[tuple[L, N]]]
+) -> tuple[set[tuple[N, L]], list[list[N]]]:
+    """Loops reachable from `root`: the (node, link) pairs that close one, and each loop's nodes.
+
+    Depth-first in the order `links` gives (node → [(link, target)]), iteratively, so a deep chain cannot
+    overflow the stack; a link back to a node on the current path closes a cycle. One routine for the
+    product walk (states and sourcing links) and the lot trace (lots and their input links).
+    """
+    back: set[tuple[N, L]] = set()
+    cycles: list[list[N]] = []
+    on_path: dict[N, int] = {root: 0}
+    path: list[N] = [root]
+    done: set[N] = set()
+    stack: list[tuple[N, int]] = [(root, 0)]
     while stack:
         node, index = stack[-1]
-        links = walk.links.get(node, [])
-        if index < len(links):
+        out = links(node)
+        if index < len(out):
             stack[-1] = (node, index + 1)
-            target = links[index].target
+            link, target = out[index]
             if target in on_path:
-                back.add((node, links[index].sourcing.sourcing_id))
+                back.add((node, link))
                 cycles.append([*path[on_path[target] :], target])
             elif target not in done:
                 on_path[target] = len(path)
@@ -347,7 +355,7 @@ def _shortest_paths(walk: _Walk, back: set[tuple[State, str]]) -> dict[State, tu
 class _Builder:
     """Turns the state graph into the trace document: hops, findings, gaps, map."""
 
-    def __init__(self, cache: _Cache, walk: _Walk, parent: dict[State, tuple[State, Link]]) -> None:
+    def __init__(self, cache: TraceCache, walk: _Walk, parent: dict[State, tuple[State, Link]]) -> None:
         self.cache = cache
         self.walk = walk
         self.parent = parent
@@ -399,7 +407,7 @@ class _Builder:
             activity=fac.activity.value if fac else None,
             company_id=fac.company_id if fac else None,
             company_name=company.name if company else None,
-            location=_location(fac) if fac else None,
+            location=facility_location(fac) if fac else None,
             sourcing_id=row.sourcing_id,
             share=row.share,
             valid_from=row.valid_from.isoformat() if row.valid_from else None,
@@ -411,7 +419,8 @@ class _Builder:
         return [self.hop(i, link) for i, link in enumerate(self.chain(state), start=1)]
 
 
-def _location(fac: Facility) -> Location:
+def facility_location(fac: Facility) -> Location:
+    """The facility's location as a trace shows it: what was loaded, never what a detector inferred."""
     return Location(
         country=fac.country,
         region=fac.region,
@@ -423,7 +432,7 @@ def _location(fac: Facility) -> Location:
     )
 
 
-def _gap_explanation(gap: RawGap, cache: _Cache) -> str:
+def _gap_explanation(gap: RawGap, cache: TraceCache) -> str:
     item = cache.items.get(gap.item_id)
     what = f"'{item.name}' ({gap.item_id})" if item else f"'{gap.item_id}'"
     fac = cache.facilities.get(gap.state.facility_id)
@@ -448,14 +457,19 @@ def _gap_explanation(gap: RawGap, cache: _Cache) -> str:
             return f"Facility '{gap.state.facility_id}' is referenced but not loaded."
 
 
-_SEVERITY_RANK = {Severity.PRESUMPTION: 0, Severity.REVIEW: 1}
+#: strongest first: the order of signals and findings in every trace document (products and lots)
+SEVERITY_RANK = {Severity.PRESUMPTION: 0, Severity.REVIEW: 1}
 
 
 def _facilities(count: int) -> str:
     return f"{count} upstream facilit{'ies' if count > 1 else 'y'}"
 
 
-def _verdict(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats) -> tuple[Verdict, str]:
+def judge(findings: Sequence[Finding], gaps: Sequence[Gap], stats: TraceStats) -> tuple[Verdict, str]:
+    """The verdict and its one-sentence summary, from the findings and gaps alone.
+
+    Shared by product and lot traces, so the same evidence always reads the same way.
+    """
     hard = [f for f in findings if f.severity is Severity.PRESUMPTION]
     if hard:
         first = hard[0]
@@ -495,7 +509,7 @@ def trace_product(store: GraphStore, tenant: str, product_id: str, rules: Sequen
 
 
 def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[RiskRule]) -> TraceResult:
-    cache = _Cache(store, tenant)
+    cache = TraceCache(store, tenant)
     data_version = store.data_version(tenant)
     cache.load_items([product_id])
     product = cache.items.get(product_id)
@@ -503,7 +517,9 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         raise NotFoundError(f"product '{product_id}' is not loaded for tenant '{tenant}'")
     root = State(product_id, "")
     walk = _expand(store, tenant, cache, root)
-    back, raw_cycles = _find_cycles(walk)
+    back, raw_cycles = find_cycles(
+        walk.root, lambda state: [(lk.sourcing.sourcing_id, lk.target) for lk in walk.links.get(state, [])]
+    )
 
     if back:  # without a cycle-closing link there is no loop to look for
         _loop_gaps(walk)
@@ -529,7 +545,7 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         signals: list[Signal] = [sig for rule in rules for sig in rule.assess(ctx)]
         if not signals:
             continue
-        signals.sort(key=lambda sig: (_SEVERITY_RANK[sig.severity], sig.rule, sig.field))
+        signals.sort(key=lambda sig: (SEVERITY_RANK[sig.severity], sig.rule, sig.field))
         risk_at[facility_id] = signals[0].severity
         flagged.append((fac, operator, signals, at, min(at, key=lambda s: (builder.depth(s), s))))
 
@@ -549,7 +565,7 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         )
         for fac, operator, signals, at, nearest in flagged
     ]
-    findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], len(f.path), f.facility_id))
 
     gaps = sorted(
         (
@@ -598,7 +614,7 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         max_tier=max(walk.tiers.values()),
         facilities=len(by_facility),
     )
-    verdict, summary = _verdict(findings, gaps, stats)
+    verdict, summary = judge(findings, gaps, stats)
     references: list[ReferenceVersion] = [ref for rule in rules for ref in rule.references()]
     return TraceResult(
         tenant=tenant,
@@ -617,7 +633,7 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
     )
 
 
-def _map_node(state: State, walk: _Walk, cache: _Cache, risk_at: dict[str, Severity]) -> MapNode:
+def _map_node(state: State, walk: _Walk, cache: TraceCache, risk_at: dict[str, Severity]) -> MapNode:
     item = cache.items.get(state.item_id)
     fac = cache.facilities.get(state.facility_id) if state.facility_id else None
     company = cache.companies.get(fac.company_id) if fac else None
