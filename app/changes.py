@@ -62,6 +62,7 @@ from app.trace.screen_all import (
     _read_upstream,
 )
 from app.trace.walk import State, TraceCache
+from app.worker import Worker
 from graph_schema import Review
 
 log = logging.getLogger("tracegraph.changes")
@@ -344,9 +345,7 @@ class ChangeTracker:
         self._guard = threading.Lock()
         #: (data version, lists key) each tenant was last seen caught up at, by this process's poll
         self._seen: dict[str, tuple[str, str]] = {}
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("tracegraph-changes", self.poll, "change tracking")
 
     # -- what moved ----------------------------------------------------------------------------------
     def note(self, tenant: str, kind: ChangeKind) -> None:
@@ -356,7 +355,7 @@ class ChangeTracker:
         """
         with self._guard:
             self._hints.setdefault(tenant, set()).add(kind)
-        self._wake.set()
+        self._worker.wake()
 
     # -- the feed ------------------------------------------------------------------------------------
     def feed(
@@ -613,7 +612,7 @@ class ChangeTracker:
         _, lists_key = self._rules()
         recorded = 0
         for tenant, data_version in versions.items():
-            if self._stop.is_set():
+            if self._worker.stopping:
                 break
             if self._seen.get(tenant) == (data_version, lists_key):
                 continue
@@ -627,28 +626,10 @@ class ChangeTracker:
 
     def start(self, poll_s: float = 5.0) -> None:
         """Start the polling worker (idempotent)."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._loop, args=(poll_s,), name="tracegraph-changes", daemon=True
-        )
-        self._thread.start()
+        self._worker.start(poll_s)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self, poll_s: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll()
-            except TracegraphError as e:  # store down or a tenant mid-load: the next poll retries
-                log.warning("change tracking paused: %s", e.detail)
-            self._wake.wait(timeout=poll_s)
-            self._wake.clear()
+        self._worker.stop(timeout)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def _lock_for(self, tenant: str) -> threading.Lock:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +27,7 @@ from app.store.base import GraphStore, all_product_ids
 from app.trace.models import Verdict
 from app.trace.rules import RiskRule
 from app.trace.screen_all import ScreenedProduct, screen_all
+from app.worker import Worker
 
 log = logging.getLogger("tracegraph.jobs")
 
@@ -128,9 +128,7 @@ class JobRunner:
         self.store = store
         self._rules = rules
         self._post = poster or _post_json
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("tracegraph-jobs", self.run_pending, "screening jobs")
 
     # -- API-facing --------------------------------------------------------------------------------
     def submit(
@@ -161,7 +159,7 @@ class JobRunner:
             callback_url=callback_url,
         )
         self.store.put_job(tenant, job.job_id, job.model_dump(mode="json"))
-        self._wake.set()
+        self._worker.wake()
         return job
 
     def get(self, tenant: str, job_id: str) -> ScreeningJob:
@@ -201,18 +199,10 @@ class JobRunner:
     # -- the worker ----------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the worker (idempotent); it resumes jobs a previous process left queued or running."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="tracegraph-jobs", daemon=True)
-        self._thread.start()
-        self._wake.set()
+        self._worker.start(poll_s=5.0)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._worker.stop(timeout)
 
     def run_pending(self) -> int:
         """Run every unfinished job to its end in this thread; returns how many ran (CLI and tests)."""
@@ -221,16 +211,6 @@ class JobRunner:
             self._run(tenant, job_id)
             ran += 1
         return ran
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(timeout=5.0)
-            self._wake.clear()
-            try:
-                self.run_pending()
-            except TracegraphError as e:  # store down: try again at the next wake-up
-                log.warning("screening jobs paused: %s", e.detail)
-                self._stop.wait(5.0)
 
     def _run(self, tenant: str, job_id: str) -> None:
         job = self.get(tenant, job_id)
@@ -247,7 +227,7 @@ class JobRunner:
                 job = job.model_copy(update={"done": 0, "verdicts": {}})
             job = job.model_copy(update={"data_version": data_version, "reference": reference})
             while job.done < job.total:
-                if self._stop.is_set():
+                if self._worker.stopping:
                     return  # shutting down: the job stays running and resumes at the next start
                 current = self.get(tenant, job_id)
                 if current.cancel_requested:
@@ -289,7 +269,7 @@ class JobRunner:
                     break
             except httpx.HTTPError as e:
                 attempts.append(CallbackAttempt(at=datetime.now(UTC), error=str(e) or type(e).__name__))
-            if attempt + 1 < CALLBACK_ATTEMPTS and not self._stop.wait(backoff_delay(attempt)):
+            if attempt + 1 < CALLBACK_ATTEMPTS and not self._worker.sleep(backoff_delay(attempt)):
                 continue
             break
         job = job.model_copy(update={"callbacks": attempts})

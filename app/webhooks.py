@@ -45,9 +45,10 @@ import httpx
 from pydantic import BaseModel, Field
 
 from app.changes import VerdictChange
-from app.errors import BadRequestError, NotFoundError, TracegraphError
+from app.errors import BadRequestError, NotFoundError
 from app.retry import backoff_delay, retry_after_seconds, retryable_status
 from app.store.base import GraphStore
+from app.worker import Worker
 
 log = logging.getLogger("tracegraph.webhooks")
 
@@ -232,9 +233,7 @@ class Webhooks:
         self.retry_base_s = retry_base_s
         self._send = sender or _send
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("tracegraph-webhooks", self.dispatch_due, "webhook deliveries")
 
     # -- subscriptions -------------------------------------------------------------------------------
     def create(self, tenant: str, request: WebhookRequest) -> CreatedWebhook:
@@ -288,7 +287,7 @@ class Webhooks:
                     continue
                 made += self._enqueue_hook(tenant, hook)
         if made:
-            self._wake.set()
+            self._worker.wake()
         return made
 
     def _enqueue_hook(self, tenant: str, hook: Webhook) -> int:
@@ -337,7 +336,7 @@ class Webhooks:
         """Make one attempt at every pending delivery that is due; how many attempts were made."""
         attempts = 0
         for tenant, delivery_id in self.store.pending_webhook_deliveries():
-            if self._stop.is_set():
+            if self._worker.stopping:
                 break
             raw = self.store.get_webhook_delivery(tenant, delivery_id)
             if raw is None:
@@ -423,25 +422,7 @@ class Webhooks:
     # -- the worker ----------------------------------------------------------------------------------
     def start(self, poll_s: float = 2.0) -> None:
         """Start the dispatcher thread (idempotent); it resumes deliveries a previous process left pending."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._loop, args=(poll_s,), name="tracegraph-webhooks", daemon=True
-        )
-        self._thread.start()
+        self._worker.start(poll_s)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self, poll_s: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.dispatch_due()
-            except TracegraphError as e:
-                log.warning("webhook deliveries paused: %s", e.detail)
-            self._wake.wait(timeout=poll_s)
-            self._wake.clear()
+        self._worker.stop(timeout)
