@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import FileResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from app.api.problems import ProblemDocument
+from app.api.routing import add_router
 from app.api.security import Permission, Principal, require
 from app.config import Settings
 from app.evidence.documents import DocumentFile
@@ -174,22 +174,5 @@ def get_document_file(svc: Svc, settings: Config, caller: Reader, document_id: D
 
 
 def add_routes(app: FastAPI) -> None:
-    """Add this module's routes to the app's own router, each as itself.
-
-    Not `include_router`: this FastAPI keeps an included router as one opaque route, and the policy test
-    (`tests/api/test_auth.py`) must see every route with its permission.
-    """
-    for route in router.routes:
-        if isinstance(route, APIRoute):
-            app.router.add_api_route(
-                route.path,
-                route.endpoint,
-                methods=sorted(route.methods or ()),
-                name=route.name,
-                tags=list(route.tags),
-                summary=route.summary,
-                response_model=route.response_model,
-                response_class=route.response_class,
-                responses=route.responses,
-                openapi_extra=route.openapi_extra,
-            )
+    """Add this module's routes to the app, each as itself (`app.api.routing`)."""
+    add_router(app, router)

@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from app.api.routing import add_router
 from app.api.security import (
     ROLE_PERMISSIONS,
     SESSION_COOKIE,
@@ -280,17 +281,7 @@ def logout(request: Request) -> Response:
 def add_routes(app: FastAPI) -> None:
     """Mount the pages and their static files (cytoscape, the graph script, the style sheet) on `app`.
 
-    The pages are added to the app's own router rather than included: FastAPI keeps an included router
-    as one opaque route, and the policy test (`tests/api/test_auth.py`) must see every page.
+    The pages are added one by one (`app.api.routing`), so the policy test sees every page.
     """
-    for route in router.routes:
-        if isinstance(route, APIRoute):
-            app.router.add_api_route(
-                route.path,
-                route.endpoint,
-                methods=sorted(route.methods or ()),
-                name=route.name,
-                include_in_schema=False,
-                route_class_override=PageRoute,
-            )
+    add_router(app, router, include_in_schema=False, route_class=PageRoute)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
