@@ -19,7 +19,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from app.config import PROJECT_ROOT, Settings, StoreBackend
+from app.config import Settings, StoreBackend
 from app.errors import BadRequestError, BundleInvalidError, TracegraphError
 from app.evidence.readiness import ProductReadiness
 from app.evidence.render import PackFormat
@@ -39,12 +39,6 @@ from app.trace.models import Hop, TraceResult, Verdict
 from graph_schema import ApiRole, ReviewVerdict
 from loaders.epcis import EpcisInvalidError, parse_json
 from loaders.lists import FORMATS, ListFormatError, diff_versions, load_list_file
-
-DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
-#: what the demo's products should come out as (the end-to-end tests hold the walk to it)
-DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
-#: the demo's lots: a GS1 EPCIS 2.0 document for two of the demo's shirts (see app/demo/README.md)
-DEMO_EPCIS = DEMO_DIR.parent / "epcis" / "shirt_lots.json"
 
 #: `tracegraph screen` flags: every single-valued field of a screening record
 SCREEN_FIELDS = tuple(name for name in ScreenRecord.model_fields if name != "aliases")
@@ -593,9 +587,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         try:
             service = TraceService(store)
             service.start()
-            print_report(service.load(settings.default_tenant, DEMO_DIR), sys.stdout)
-            demo_lots = parse_json(DEMO_EPCIS.read_bytes(), DEMO_EPCIS.name)
-            lots_report = service.load_epcis(settings.default_tenant, demo_lots, DEMO_EPCIS.name)
+            report, lots_report = service.load_demo(settings.default_tenant)
+            print_report(report, sys.stdout)
             print_epcis_report(lots_report, sys.stdout)
         finally:
             store.close()

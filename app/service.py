@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel, Field
 
 from app.changes import ChangeKind, ChangeTracker
+from app.config import PROJECT_ROOT
 from app.errors import BadRequestError, NotFoundError
 from app.evidence.documents import DocumentFile, DocumentFiles, document_file, upload_document_file
 from app.evidence.pack import EvidencePack, assemble_pack
@@ -54,6 +55,14 @@ from app.upserts import (
 from app.webhooks import Webhooks
 from graph_schema import ItemKind, ListEntry, ListVersion, Review, ReviewVerdict
 from loaders.checklist import Checklist
+from loaders.epcis import parse_json
+
+#: the demo bundle (app/demo/README.md is its tour)
+DEMO_DIR = PROJECT_ROOT / "app" / "demo" / "bundle"
+#: what the demo's products should come out as (the end-to-end tests hold the walk to it)
+DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
+#: the demo's lots: a GS1 EPCIS 2.0 document for two of the demo's shirts
+DEMO_EPCIS = DEMO_DIR.parent / "epcis" / "shirt_lots.json"
 
 TraceResultT = TypeVar("TraceResultT", bound=TraceResult)
 
@@ -255,6 +264,12 @@ class TraceService:
         if report.changed:
             self.changes.note(tenant, ChangeKind.LOAD)
         return report
+
+    def load_demo(self, tenant: str) -> tuple[LoadReport, EpcisLoadReport]:
+        """The demo bundle and its lots, as `tracegraph serve --load-demo` shows them (app/demo/README.md)."""
+        report = self.load(tenant, DEMO_DIR)
+        lots = self.load_epcis(tenant, parse_json(DEMO_EPCIS.read_bytes(), DEMO_EPCIS.name), DEMO_EPCIS.name)
+        return report, lots
 
     def list_lots(
         self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 50

@@ -12,7 +12,6 @@ throw-away store changes.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -20,27 +19,15 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR, PROJECT_ROOT
-from app.config import AuthMode, Settings, StoreBackend
+from app.config import PROJECT_ROOT, AuthMode, Settings, StoreBackend
 from app.service import TraceService
 from app.store.memory import MemoryStore
-from app.web.harness import CHROMIUM_ARGS, LiveServer, chromium_executable
+from app.web.harness import CHROMIUM_ARGS, FEED_CHANGE, LiveServer, chromium_executable
 
 SIZE = {"width": 1280, "height": 800}
 FLAGGED = "HP-SH-OXF"
-#: the browser tests' EPCIS document: a bale of lint ginned in Aksu from seed cotton grown in Awat County
-LOTS_EPCIS = PROJECT_ROOT / "tests" / "web" / "lots.epcis.json"
-LOT = "LINT.L-25-07"
-#: a change for the feed to show: the crossbar's extrusion plant turns out to be in Aksu, Xinjiang
-MOVED = {
-    "company_id": "C-SGP",
-    "name": "Saguenay Profilés extrusion plant",
-    "activity": "manufacturing",
-    "address": "8 Hetian Road",
-    "city": "Aksu",
-    "region": "Xinjiang",
-    "country": "CN",
-}
+#: the demo's oxford shirt lot, whose lint was ginned in Aksu
+LOT = "HP-SH-OXF.SR-26-0125"
 
 
 def shoot(page: Page, url: str, out: Path) -> None:
@@ -62,7 +49,7 @@ def main() -> int:
         store = MemoryStore(path)
         service = TraceService(store)
         service.start()
-        service.load(settings.default_tenant, DEMO_DIR)
+        service.load_demo(settings.default_tenant)
         with LiveServer(create_app(settings, store=store)) as server, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport=SIZE)
@@ -87,18 +74,19 @@ def main() -> int:
             page.screenshot(path=str(args.out / "product.png"))
             print(f"wrote {args.out / 'product.png'}")
 
-            # The feed is seeded by its first judgement; then lots arrive and a facility moves.
+            # The feed is seeded by its first judgement; then a facility moves.
             page.goto(f"{server.url}/ui/changes")
-            epcis = json.loads(LOTS_EPCIS.read_text(encoding="utf-8"))
-            assert page.request.post(f"{server.url}/v1/epcis", data=epcis).ok
             page.goto(f"{server.url}/ui/lots/{LOT}")
             page.evaluate(
-                """() => { window.tracegraph.select('LINT.L-25-07@F-ATY-GIN');
+                """() => { const gin = window.tracegraph.cy.nodes('.risk-path')
+                             .filter(n => n.data('facility_id') === 'F-ATY-GIN');
+                           window.tracegraph.select(gin[0].id());
                            document.querySelector('main').scrollIntoView(); }"""
             )
             page.screenshot(path=str(args.out / "lot.png"))
             print(f"wrote {args.out / 'lot.png'}")
-            assert page.request.put(f"{server.url}/v1/facilities/F-SGP-EXT", data=MOVED).ok
+            facility_id, moved = FEED_CHANGE
+            assert page.request.put(f"{server.url}/v1/facilities/{facility_id}", data=moved).ok
             shoot(page, f"{server.url}/ui/changes", args.out / "changes.png")
             browser.close()
         store.close()

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from app.changes import ChangeKind, SubjectKind
-from app.cli import DEMO_DIR
 from app.errors import BadRequestError
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.base import GraphStore, all_product_ids
 from app.store.memory import MemoryStore
 from app.trace.models import Verdict

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import DEMO_DIR, DEMO_EXPECTED, main
+from app.cli import main
+from app.service import DEMO_DIR, DEMO_EXPECTED
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 

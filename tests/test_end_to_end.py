@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR, DEMO_EXPECTED
 from app.config import Settings
+from app.service import DEMO_DIR, DEMO_EXPECTED
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 

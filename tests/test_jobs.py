@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import DEMO_DIR, DEMO_EXPECTED
 from app.errors import BadRequestError, NotFoundError
 from app.jobs import JobRunner, JobStatus, ResultFormat, stream_results
-from app.service import TraceService
+from app.service import DEMO_DIR, DEMO_EXPECTED, TraceService
 from app.store.memory import MemoryStore
 from app.trace.models import Verdict
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import DEMO_DIR
 from app.errors import BadRequestError
 from app.retry import backoff_delay, retry_after_seconds
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 from app.webhooks import (
     DELIVERY_HEADER,

@@ -27,6 +27,22 @@ class ChromiumMissingError(RuntimeError):
     """The system chromium the browser tests need is not installed where the setting says."""
 
 
+#: a change for the change feed to show (browser tests, README screenshots): the demo crossbar's extrusion
+#: plant turns out to be in Aksu, Xinjiang, so HP-RACK-XB goes from no risk to the presumption
+FEED_CHANGE: tuple[str, dict[str, str]] = (
+    "F-SGP-EXT",
+    {
+        "company_id": "C-SGP",
+        "name": "Saguenay Profilés extrusion plant",
+        "activity": "manufacturing",
+        "address": "8 Hetian Road",
+        "city": "Aksu",
+        "region": "Xinjiang",
+        "country": "CN",
+    },
+)
+
+
 def chromium_executable() -> str:
     """The chromium to drive; raises with the one command that fixes a missing browser."""
     path = os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM

@@ -12,9 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR
 from app.config import Settings
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 from tests.test_changes import add_list
 from tests.test_webhooks import Receiver, list_change, receiver  # noqa: F401 (a fixture)

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR, DEMO_EPCIS
 from app.config import AuthMode, Settings
 from app.keys import issue_key
+from app.service import DEMO_DIR, DEMO_EPCIS
 from app.store.memory import MemoryStore
 from graph_schema import ApiRole
 from tests.test_end_to_end import zip_dir

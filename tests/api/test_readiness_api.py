@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR
 from app.config import Settings
+from app.service import DEMO_DIR
 from app.store.memory import MemoryStore
 from loaders.checklist import DEFAULT_CHECKLIST
 

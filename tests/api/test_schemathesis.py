@@ -17,9 +17,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR
 from app.config import AuthMode, Settings
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 
 CHECKS = [not_a_server_error, response_schema_conformance]

@@ -10,9 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR, DEMO_EXPECTED
 from app.config import Settings
-from app.service import TraceService
+from app.service import DEMO_DIR, DEMO_EXPECTED, TraceService
 from app.store.memory import MemoryStore
 
 EXPECTED: dict[str, str] = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))

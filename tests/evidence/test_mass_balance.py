@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from app.cli import DEMO_DIR
 from app.evidence.mass_balance import (
     LotQuantity,
     MassBalanceCheck,
@@ -15,7 +14,7 @@ from app.evidence.mass_balance import (
     share_findings,
 )
 from app.evidence.readiness import assess_readiness, checklist_in_force
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.base import GraphStore, LotLink
 from app.store.memory import MemoryStore
 from app.trace.models import TraceResult
@@ -197,7 +196,7 @@ def test_a_lot_trace_checks_each_lot_against_the_input_lots_it_was_made_from(
 def test_the_demo_lots_balance_except_the_oxford_fabric_made_from_too_little_yarn() -> None:
     """The tour's claim: the clean poplin shipment's lots add up; the oxford fabric lot holds more than its
     recorded yarn can make (inputs from elsewhere went in), and its shirts' readiness shows it."""
-    from app.cli import DEMO_EPCIS
+    from app.service import DEMO_EPCIS
     from loaders.epcis import parse_json
 
     store = MemoryStore(None)

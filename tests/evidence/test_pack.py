@@ -11,9 +11,8 @@ from datetime import date
 
 import pytest
 
-from app.cli import DEMO_DIR, DEMO_EPCIS, DEMO_EXPECTED
 from app.evidence.pack import EvidencePack, PackStep, SubjectKind, build_pack
-from app.service import TraceService
+from app.service import DEMO_DIR, DEMO_EPCIS, DEMO_EXPECTED, TraceService
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 from app.trace.models import Severity

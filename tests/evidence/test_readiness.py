@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import DEMO_DIR, main
+from app.cli import main
 from app.evidence.readiness import (
     Position,
     ProductReadiness,
@@ -17,7 +17,7 @@ from app.evidence.readiness import (
     assess_readiness,
     checklist_in_force,
 )
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 from app.trace.models import Role, TraceResult

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import pytest
 from pypdf import PdfReader
 
-from app.cli import DEMO_DIR, DEMO_EXPECTED
 from app.evidence.flowchart import layout, to_svg
 from app.evidence.pack import EvidencePack
 from app.evidence.render import (
@@ -28,7 +27,7 @@ from app.evidence.render import (
     render_pdf,
     transliterate,
 )
-from app.service import TraceService
+from app.service import DEMO_DIR, DEMO_EXPECTED, TraceService
 from app.store.memory import MemoryStore
 
 EXPECTED: dict[str, str] = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))

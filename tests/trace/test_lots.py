@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.cli import DEMO_DIR, DEMO_EPCIS, main
-from app.service import TraceService
+from app.cli import main
+from app.service import DEMO_DIR, DEMO_EPCIS, TraceService
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 from app.trace.models import GapReason, LotGapReason, Role, TraceResult, Verdict

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import DEMO_DIR
 from app.ingest import load_bundle
 from app.reference import build_rules, ensure_reference_data
+from app.service import DEMO_DIR
 from app.store.base import GraphStore
 from app.store.memory import MemoryStore
 from app.trace.models import Verdict

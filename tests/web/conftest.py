@@ -7,7 +7,6 @@ the suite never skips a layer silently.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from app.api.main import create_app
-from app.cli import DEMO_DIR
 from app.config import AuthMode, Settings, StoreBackend
 from app.service import TraceService
 from app.store.memory import MemoryStore
@@ -25,9 +23,6 @@ from app.web.harness import CHROMIUM_ARGS, ChromiumMissingError, LiveServer, chr
 #: a second tenant with the demo, whose data the change-feed test changes (the default tenant's stays as
 #: `expected_verdicts.json` says); pages pick it by `X-Tenant-ID` in key-less local mode
 FEED_TENANT = "feed"
-#: a third, with lots: a bale of lint ginned in Aksu from a lot of seed cotton grown in Awat County
-LOTS_TENANT = "lots"
-LOTS_EPCIS = Path(__file__).with_name("lots.epcis.json")
 
 
 @dataclass
@@ -46,15 +41,14 @@ class Console:
 
 @pytest.fixture(scope="module")
 def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The service on the embedded store (a file in tmp) with the demo loaded, in key-less local mode."""
+    """The service on the embedded store (a file in tmp) with the demo and its lots loaded, key-less."""
     path = tmp_path_factory.mktemp("web") / "graph.json"
     settings = Settings(store=StoreBackend.MEMORY, memory_path=path, auth=AuthMode.LOCAL, run_jobs=False)
     store = MemoryStore(path)
     service = TraceService(store)
     service.start()
-    for tenant in (settings.default_tenant, FEED_TENANT, LOTS_TENANT):
-        service.load(tenant, DEMO_DIR)
-    service.load_epcis(LOTS_TENANT, json.loads(LOTS_EPCIS.read_text(encoding="utf-8")), LOTS_EPCIS.name)
+    for tenant in (settings.default_tenant, FEED_TENANT):
+        service.load_demo(tenant)
     with LiveServer(create_app(settings, store=store)) as server:
         yield server
     store.close()

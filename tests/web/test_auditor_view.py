@@ -11,9 +11,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.cli import DEMO_DIR
-from app.web.harness import LiveServer
-from tests.web.conftest import FEED_TENANT, LOTS_TENANT, Console
+from app.service import DEMO_DIR
+from app.web.harness import FEED_CHANGE, LiveServer
+from tests.web.conftest import FEED_TENANT, Console
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def test_search_finds_a_demo_product_with_its_verdict(live_demo: LiveServer, pag
     presumptions = sum(v == "presumption_applies" for v in EXPECTED.values())
     page.goto(f"{live_demo.url}/ui")
     expect(page.locator("li.verdict-presumption_applies .n")).to_have_text(str(presumptions))
-    page.get_by_role("link", name=FLAGGED).click()
+    page.locator("tr[data-product]").get_by_role("link", name=FLAGGED, exact=True).click()
     expect(page).to_have_url(f"{live_demo.url}/ui/products/{FLAGGED}")
 
 
@@ -180,17 +180,9 @@ def test_the_change_feed_shows_a_verdict_that_a_change_of_data_made_worse(
     expect(page.locator("tr[data-seq]")).to_have_count(0)  # the first judgement seeds, it is not news
 
     # The crossbar's extrusion plant turns out to be in Aksu, Xinjiang.
-    moved = {
-        "company_id": "C-SGP",
-        "name": "Saguenay Profilés extrusion plant",
-        "activity": "manufacturing",
-        "address": "8 Hetian Road",
-        "city": "Aksu",
-        "region": "Xinjiang",
-        "country": "CN",
-    }
+    facility_id, moved = FEED_CHANGE
     response = page.request.put(
-        f"{live_demo.url}/v1/facilities/F-SGP-EXT", data=moved, headers={"X-Tenant-ID": FEED_TENANT}
+        f"{live_demo.url}/v1/facilities/{facility_id}", data=moved, headers={"X-Tenant-ID": FEED_TENANT}
     )
     assert response.ok, response.text()
     page.reload()
@@ -210,16 +202,17 @@ def test_the_change_feed_shows_a_verdict_that_a_change_of_data_made_worse(
 def test_a_lot_is_found_and_traced_through_its_recorded_inputs(
     live_demo: LiveServer, browser: Browser
 ) -> None:
-    context = browser.new_context(extra_http_headers={"X-Tenant-ID": LOTS_TENANT})
+    """The demo's oxford shirt lot: its recorded inputs lead to the Aksu gin that made its lint."""
+    context = browser.new_context()
     page = context.new_page()
     console = Console()
     page.on("console", console.on_console)
-    page.goto(f"{live_demo.url}/ui?q=L-25-07")
+    page.goto(f"{live_demo.url}/ui?q=SR-26-0125")
     rows = page.locator("tr[data-lot-row]")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Presumption applies")
     rows.first.get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Lot LINT.L-25-07")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lot HP-SH-OXF.SR-26-0125")
     expect(page.locator(".verdict-line [data-verdict]")).to_have_attribute(
         "data-verdict", "presumption_applies"
     )
@@ -227,6 +220,6 @@ def test_a_lot_is_found_and_traced_through_its_recorded_inputs(
     assert page.evaluate("() => window.tracegraph.cy.edges('.lot').length") >= 2
     assert highlighted_states(page)[-1]["facility_id"] == "F-ATY-GIN"
     href = page.locator('a.pack[data-format="json"]').get_attribute("href")
-    assert href == "/v1/lots/LINT.L-25-07/evidence-pack?format=json"
+    assert href == "/v1/lots/HP-SH-OXF.SR-26-0125/evidence-pack?format=json"
     assert console.errors == []
     context.close()

@@ -10,10 +10,9 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.api.security import SESSION_COOKIE
-from app.cli import DEMO_DIR
 from app.config import AuthMode, Settings
 from app.keys import issue_key, revoke_key
-from app.service import TraceService
+from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 from graph_schema import ApiRole
 
