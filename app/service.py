@@ -40,6 +40,9 @@ from app.trace.lots import (
     resolve_lot_id,
     trace_lot,
 )
+from app.trace.lots import (
+    attach_documents as attach_lot_documents,
+)
 from app.trace.models import LotTraceResult, TraceResult, Verdict
 from app.trace.rules import RiskRule
 from app.trace.screen_all import ScreenedProduct, screen_all
@@ -270,6 +273,16 @@ class TraceService:
         report = self.load(tenant, DEMO_DIR)
         lots = self.load_epcis(tenant, parse_json(DEMO_EPCIS.read_bytes(), DEMO_EPCIS.name), DEMO_EPCIS.name)
         return report, lots
+
+    def attach_lot_documents(self, tenant: str, lot_id: str, document_ids: list[str]) -> EpcisLoadReport:
+        """Attach stored documents to a lot, recorded as an EPCIS event (`app.trace.lots`)."""
+        self.start()
+        report = attach_lot_documents(
+            self.store, tenant, resolve_lot_id(self.store, tenant, lot_id), document_ids
+        )
+        if report.changed:
+            self.changes.note(tenant, ChangeKind.LOAD)
+        return report
 
     def list_lots(
         self, tenant: str, item_id: str | None = None, q: str | None = None, offset: int = 0, limit: int = 50

@@ -13,7 +13,10 @@ Identifiers map to the tenant's records:
 - lots: `urn:epc:class:lgtin:<prefix>.<itemref>.<lot>` and Digital Link `…/01/<gtin>/10/<lot>` name lot
   `<lot>` of the item with that `gtin`; `urn:epc:id:sgtin:…` and `…/01/<gtin>/21/<serial>` name a serial
   instance, kept as a lot of one; `urn:tracegraph:item:<item_id>:lot:<lot>` (or `:serial:<serial>`)
-  names a lot of an item directly (tenants without GTINs).
+  names a lot of an item directly (tenants without GTINs);
+- documents: a business transaction names a document by its `number` (the identifier ends with it, of a
+  type the CBV transaction type maps to), or directly by ID as `urn:tracegraph:document:<document_id>`
+  (what `POST /v1/lots/{lot_id}/documents` records).
 
 A lot's canonical ID is `<item_id>.<lot>` (the lot with `%`, `/` and the other characters EPC URIs
 escape percent-encoded, so an ID never holds a slash). Class-level identifiers without a lot
@@ -112,7 +115,9 @@ class ProductKey:
 _SGLN = re.compile(r"urn:epc:id:sgln:(\d+)\.(\d*)\.(.+)", re.IGNORECASE)
 _GTIN_URN = re.compile(r"urn:epc:(class:lgtin|id:sgtin|idpat:sgtin):(\d+)\.(\d+)\.(.+)", re.IGNORECASE)
 _TG_FACILITY = "urn:tracegraph:facility:"
-_TG_ITEM = "urn:tracegraph:item:"
+TG_ITEM = "urn:tracegraph:item:"
+#: a business transaction naming one of the tenant's documents by its ID
+TG_DOCUMENT = "urn:tracegraph:document:"
 
 
 def _digital_link(uri: str) -> dict[str, str] | None:
@@ -161,8 +166,8 @@ def parse_location(uri: str) -> LocationKey | None:
 
 def parse_product(uri: str) -> ProductKey | None:
     """The item (and lot or serial) an EPC or EPC class names; `None` for a form that is no product."""
-    if uri.startswith(_TG_ITEM):
-        rest = uri[len(_TG_ITEM) :]
+    if uri.startswith(TG_ITEM):
+        rest = uri[len(TG_ITEM) :]
         for marker in (":lot:", ":serial:"):
             if marker in rest:
                 item_id, lot = rest.split(marker, 1)
@@ -750,14 +755,18 @@ def _documents(
     for an untyped transaction) and whose `number` ends the identifier; the longest such number wins."""
     if not transactions:
         return {}
+    direct = {t: t[1][len(TG_DOCUMENT) :] for t in transactions if t[1].startswith(TG_DOCUMENT)}
+    known = store.get_documents(tenant, sorted(set(direct.values()))) if direct else {}
     candidates = {
-        t: _number_candidates(t[1]) for t in transactions if t[0] is None or t[0] in BTT_DOCUMENT_TYPES
+        t: _number_candidates(t[1])
+        for t in transactions
+        if t not in direct and (t[0] is None or t[0] in BTT_DOCUMENT_TYPES)
     }
     numbers = store.find_keys(
         tenant, KeyLookup.DOCUMENT_NUMBER, sorted({n for c in candidates.values() for n in c})
     )
     records = store.get_documents(tenant, sorted({d for ids in numbers.values() for d in ids}))
-    out: dict[tuple[str | None, str], list[str]] = {}
+    out: dict[tuple[str | None, str], list[str]] = {t: [d] for t, d in direct.items() if d in known}
     for (bt_type, bt_id), tails in sorted(candidates.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         types = BTT_DOCUMENT_TYPES.get(bt_type) if bt_type else None
         for tail in tails:  # longest first

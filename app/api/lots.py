@@ -7,11 +7,21 @@ bundle; reading lots and their traces is `read` (importer, auditor), like produc
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, Query
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from app.api.security import Permission, Principal, require
 from app.trace.lots import EpcisLoadReport, LotDetail, LotPage
 from app.trace.models import LotTraceResult
+
+
+class AttachLotDocuments(BaseModel):
+    """Documents already loaded (bundle, records or upload) that concern this lot."""
+
+    document_ids: list[str] = Field(
+        min_length=1, max_length=500, description="IDs of the tenant's documents.", examples=[["D-014"]]
+    )
+
 
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 Loader = Annotated[Principal, Depends(require(Permission.LOAD))]
@@ -75,6 +85,18 @@ def add_routes(app: FastAPI) -> None:
         ],
     ) -> EpcisLoadReport:
         return await run_in_threadpool(svc.load_epcis, caller.tenant, document, "request body")
+
+    @app.post(
+        "/v1/lots/{lot_id}/documents",
+        tags=["lots"],
+        summary="Attach stored documents to a lot (recorded as an EPCIS event citing them).",
+        response_model=EpcisLoadReport,
+        responses=protected(400, 404, 503),
+    )
+    def post_lot_documents(
+        svc: Svc, caller: Loader, lot_id: LotId, body: AttachLotDocuments
+    ) -> EpcisLoadReport:
+        return svc.attach_lot_documents(caller.tenant, lot_id, body.document_ids)
 
     @app.get(
         "/v1/lots",

@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from app.errors import NotFoundError, Problem
+from app.errors import BadRequestError, NotFoundError, Problem
 from app.perf import gc_paused
 from app.store.base import GraphStore, KeyLookup, LotLink
 from app.trace.models import (
@@ -58,6 +58,8 @@ from app.trace.walk import SEVERITY_RANK, TraceCache, facility_location, find_cy
 from graph_schema import Document, Facility, Sourcing
 from graph_schema.records import EpcisEventType, Lot, LotEvent
 from loaders.epcis import (
+    TG_DOCUMENT,
+    TG_ITEM,
     EpcisInvalidError,
     IdentifierError,
     canonical_lot_id,
@@ -331,6 +333,64 @@ def get_lot(store: GraphStore, tenant: str, lot_id: str) -> LotDetail:
         inputs=[ref(k.input_lot_id, k) for k in links if k.output_lot_id == lot_id],
         outputs=[ref(k.output_lot_id, k) for k in links if k.input_lot_id == lot_id],
         documents=[_document_ref(docs[d]) for d in sorted(docs)],
+    )
+
+
+def attachment_document(lot: Lot, documents: Sequence[Document]) -> dict[str, Any]:
+    """An EPCIS 2.0 document recording that `documents` concern `lot`: one ObjectEvent (OBSERVE) whose
+    business transactions name each document by ID (`urn:tracegraph:document:<id>`).
+
+    Why an event and not a property: a lot's documents are those its events cite, so an attachment made
+    later is one more event, loaded, diffed and versioned like any other, and visible in the lot's
+    history. The event's ID and time follow from the lot and the documents alone (the time is the newest
+    issue date among them, else the lot's last event), so attaching the same documents again changes
+    nothing.
+    """
+    ids = sorted(d.document_id for d in documents)
+    digest = hashlib.sha256(json.dumps([lot.lot_id, ids]).encode()).hexdigest()[:32]
+    issued = [d.issued_on for d in documents if d.issued_on is not None]
+    if issued:
+        when = f"{max(issued).isoformat()}T00:00:00Z"
+    elif lot.last_event_time is not None:
+        when = lot.last_event_time.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    else:
+        when = "1970-01-01T00:00:00Z"
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": when,
+        "epcisBody": {
+            "eventList": [
+                {
+                    "type": "ObjectEvent",
+                    "eventID": f"urn:tracegraph:attachment:{digest}",
+                    "eventTime": when,
+                    "eventTimeZoneOffset": "+00:00",
+                    "action": "OBSERVE",
+                    "epcList": [f"{TG_ITEM}{lot.item_id}:lot:{lot.lot}"],
+                    "bizTransactionList": [{"bizTransaction": f"{TG_DOCUMENT}{d}"} for d in ids],
+                }
+            ]
+        },
+    }
+
+
+def attach_documents(
+    store: GraphStore, tenant: str, lot_id: str, document_ids: Sequence[str]
+) -> EpcisLoadReport:
+    """Attach stored documents to a lot (see `attachment_document`); `NotFoundError` names what is unknown."""
+    if not document_ids:
+        raise BadRequestError("name at least one document to attach")
+    lot = store.get_lots(tenant, [lot_id]).get(lot_id)
+    if lot is None:
+        raise NotFoundError(f"lot '{lot_id}' is not recorded for tenant '{tenant}'")
+    documents = store.get_documents(tenant, set(document_ids))
+    missing = sorted(set(document_ids) - set(documents))
+    if missing:
+        raise NotFoundError(f"no document {', '.join(map(repr, missing))} for tenant '{tenant}'")
+    return load_epcis(
+        store, tenant, attachment_document(lot, list(documents.values())), f"documents attached to {lot_id}"
     )
 
 

@@ -53,6 +53,7 @@ POLICY: dict[tuple[str, str], set[ApiRole]] = {
     ("GET", "/v1/documents/{document_id}/file"): {IMPORTER, AUDITOR},
     ("POST", "/v1/epcis"): {IMPORTER, INTEGRATION},
     ("GET", "/v1/lots"): {IMPORTER, AUDITOR},
+    ("POST", "/v1/lots/{lot_id}/documents"): {IMPORTER, INTEGRATION},
     ("GET", "/v1/lots/{lot_id}"): {IMPORTER, AUDITOR},
     ("GET", "/v1/lots/{lot_id}/trace"): {IMPORTER, AUDITOR},
     ("GET", "/v1/products/{product_id}/evidence-pack"): {IMPORTER, AUDITOR},

@@ -117,3 +117,45 @@ def test_another_tenants_lot_is_a_404_like_a_lot_nobody_has(client: TestClient, 
     assert client.get("/v1/lots", headers=other).json()["items"] == []
     # An auditor reads lots but cannot load them.
     assert client.post("/v1/epcis", json=DOC, headers=other).status_code == 403
+
+
+def test_documents_attached_later_show_on_the_lot_and_its_trace_once(
+    client: TestClient, store: MemoryStore
+) -> None:
+    """A bill of lading found after the EPCIS feed: attached to the seed-cotton lot, it is on the lot, on
+    the lot's hop in every trace through it, and attaching it again changes nothing."""
+    importer, auditor = key(store, "acme", ApiRole.IMPORTER), key(store, "acme", ApiRole.AUDITOR)
+    loaded = client.post("/v1/epcis", json=DOC, headers=importer).json()
+    before = client.get("/v1/lots/SEED.S1", headers=auditor).json()
+    assert "D-BL" not in [d["document_id"] for d in before["documents"]]
+
+    attached = client.post("/v1/lots/SEED.S1/documents", json={"document_ids": ["D-BL"]}, headers=importer)
+    assert attached.status_code == 200, attached.text
+    report = attached.json()
+    assert report["changed"] and report["previous_data_version"] == loaded["data_version"]
+    assert report["data_version"] != loaded["data_version"]  # cached traces and packs refresh
+    assert [d["document_ids"] for d in report["documents_linked"]] == [["D-BL"]]
+
+    after = client.get("/v1/lots/SEED.S1", headers=auditor).json()
+    assert "D-BL" in [d["document_id"] for d in after["documents"]]
+    assert after["lot"]["facility_id"] == before["lot"]["facility_id"]  # an attachment makes nothing
+    trace = client.get("/v1/lots/SHIRT.B1/trace", headers=auditor).json()
+    seed_hops = [h for f in trace["findings"] for h in f["path"] if h["lot_id"] == "SEED.S1"]
+    seed_hops += [h for g in trace["gaps"] for h in g["path"] if h["lot_id"] == "SEED.S1"]
+    seed_edges = [e for e in trace["supply_map"]["edges"] if e["target"].startswith("SEED.S1")]
+    assert seed_edges and all("D-BL" in e["document_ids"] for e in seed_edges)
+    assert all("D-BL" in [d["document_id"] for d in h["documents"]] for h in seed_hops)
+
+    again = client.post("/v1/lots/SEED.S1/documents", json={"document_ids": ["D-BL"]}, headers=importer)
+    assert again.json()["changed"] is False and again.json()["data_version"] == report["data_version"]
+
+    unknown = client.post("/v1/lots/SEED.S1/documents", json={"document_ids": ["D-NOPE"]}, headers=importer)
+    assert unknown.status_code == 404 and "D-NOPE" in unknown.json()["detail"]
+    nolot = client.post("/v1/lots/SEED.NOPE/documents", json={"document_ids": ["D-BL"]}, headers=importer)
+    assert nolot.status_code == 404
+    other = client.post(  # another tenant's lot is nobody's lot
+        "/v1/lots/SEED.S1/documents",
+        json={"document_ids": ["D-BL"]},
+        headers=key(store, "globex", ApiRole.IMPORTER),
+    )
+    assert other.status_code == 404
