@@ -20,11 +20,11 @@ import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.errors import BadRequestError, BundleInvalidError, NotFoundError, Problem, TracegraphError
 from app.ingest import LoadReport
-from app.store.base import GraphStore
+from app.store.base import GraphStore, KeyLookup
 
 Cell = str | int | float | bool | list[str] | None
 Row = dict[str, Cell]
@@ -166,12 +166,28 @@ class LinkRef(BaseModel):
 
 
 class DeactivateRequest(BaseModel):
-    """Sourcing links that ended, and when."""
+    """Sourcing links that ended, and when: named one by one, or every link of a supplier that was dropped."""
 
     model_config = ConfigDict(extra="forbid")
 
-    links: list[LinkRef] = Field(min_length=1, max_length=MAX_RECORDS, description="The links that ended.")
+    links: list[LinkRef] = Field(
+        default_factory=list, max_length=MAX_RECORDS, description="Links that ended."
+    )
+    supplier_facility_ids: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_RECORDS,
+        description=(
+            "Supplier facilities no longer used (an ERP's inactive vendor site): every link they supply that "
+            "is still running at `as_of` ends then; links that ended earlier keep their day."
+        ),
+    )
     as_of: date | None = Field(None, description="Their last day (`valid_to`); default: today.")
+
+    @model_validator(mode="after")
+    def _something_to_end(self) -> DeactivateRequest:
+        if not self.links and not self.supplier_facility_ids:
+            raise ValueError("name `links` or `supplier_facility_ids` to deactivate")
+        return self
 
 
 def deactivate_links(
@@ -188,11 +204,33 @@ def deactivate_links(
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFoundError(f"{len(missing)} sourcing link(s) not loaded: {', '.join(missing[:10])}")
-    last_day = (request.as_of or date.today()).isoformat()
+    as_of = request.as_of or date.today()
+    if request.supplier_facility_ids:
+        suppliers = set(request.supplier_facility_ids)
+        unknown = sorted(suppliers - set(store.get_facilities(tenant, suppliers)))
+        if unknown:
+            raise NotFoundError(
+                f"{len(unknown)} supplier facility(ies) not loaded: {', '.join(unknown[:10])}"
+            )
+        shipped = store.find_keys(tenant, KeyLookup.SOURCING_SUPPLIER, suppliers)
+        running = store.get_sourcing_by_id(tenant, {i for ids_ in shipped.values() for i in ids_})
+        ended_before: set[str] = set()
+        for sourcing_id, link in sorted(running.items()):
+            if sourcing_id in found:
+                continue
+            ids.append(sourcing_id)
+            found[sourcing_id] = link
+            if link.valid_to is not None and link.valid_to < as_of:
+                ended_before.add(sourcing_id)  # reported unchanged: it keeps its own last day
+        if not ids:
+            raise BadRequestError(f"no sourcing link is supplied by {', '.join(sorted(suppliers)[:10])}")
+    else:
+        ended_before = set()
+    last_day = as_of.isoformat()
     rows: list[Row] = []
     for sourcing_id in ids:
         current = found[sourcing_id].model_dump(mode="json", exclude_none=True)
-        rows.append({**current, "valid_to": last_day})
+        rows.append(current if sourcing_id in ended_before else {**current, "valid_to": last_day})
     report, _ = load_records(store, tenant, RecordsRequest(sourcing=rows), load)
     return report
 

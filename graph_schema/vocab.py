@@ -132,6 +132,7 @@ INDEXES: tuple[PropertyIndex, ...] = (
     PropertyIndex("tg_facility_gln", Label.FACILITY, ("tenant", "gln")),
     PropertyIndex("tg_item_gtin", Label.ITEM, ("tenant", "gtin")),
     PropertyIndex("tg_document_number", Label.DOCUMENT, ("tenant", "number")),
+    PropertyIndex("tg_sourcing_supplier", Label.SOURCING, ("tenant", "supplier_facility_id")),
     PropertyIndex("tg_lot_item", Label.LOT, ("tenant", "item_id")),
     # An admin lists a tenant's keys; offboarding deletes them.
     PropertyIndex("tg_api_key_tenant", Label.API_KEY, ("tenant",)),

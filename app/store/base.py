@@ -58,12 +58,17 @@ class KeyLookup(StrEnum):
     FACILITY_GLN = "facility_gln"
     ITEM_GTIN = "item_gtin"
     DOCUMENT_NUMBER = "document_number"
+    SOURCING_SUPPLIER = "sourcing_supplier_facility_id"  # every link a supplier facility ships on
 
     @property
     def label(self) -> Label:
-        return {"facility": Label.FACILITY, "item": Label.ITEM, "document": Label.DOCUMENT}[
-            self.value.split("_")[0]
-        ]
+        labels = {
+            "facility": Label.FACILITY,
+            "item": Label.ITEM,
+            "document": Label.DOCUMENT,
+            "sourcing": Label.SOURCING,
+        }
+        return labels[self.value.split("_")[0]]
 
     @property
     def field(self) -> str:

@@ -123,3 +123,46 @@ def test_deactivating_a_link_records_its_last_day_and_keeps_the_evidence(client:
     unknown = {"links": [{"item_id": "LINT", "supplier_facility_id": "NOPE"}]}
     missing = client.post("/v1/sourcing/deactivate", json=unknown, headers=ACME)
     assert missing.status_code == 404 and "LINT|NOPE" in missing.json()["detail"]
+
+
+def test_deactivating_a_supplier_ends_each_of_its_running_links_and_only_those(client: TestClient) -> None:
+    """An ERP marks a vendor site inactive: every link it still supplies ends that day; a link that had
+    ended before keeps its own day; the buyer's other links are untouched; a repeat changes nothing."""
+    more = {
+        "items": [{"item_id": "SEED", "name": "Seed cotton", "kind": "material"}],
+        "sourcing": [
+            {
+                "item_id": "LINT",
+                "supplier_facility_id": "G1",
+                "buyer_facility_id": "F1",
+                "valid_from": "2024-01-01",
+                "valid_to": "2024-12-31",
+            },
+            {"item_id": "SEED", "supplier_facility_id": "G1", "buyer_facility_id": "F1"},
+        ],
+    }
+    client.post("/v1/records", json=RECORDS, headers=ACME)
+    client.post("/v1/records", json=more, headers=ACME)
+    ended = client.post(
+        "/v1/sourcing/deactivate", json={"supplier_facility_ids": ["G1"], "as_of": "2026-10-31"}, headers=ACME
+    )
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["files"]["sourcing.csv"]["updated"] == 2  # LINT and SEED from G1; not the 2024 one
+    edges = client.get("/v1/products/SHIRT/trace", headers=ACME).json()["supply_map"]["edges"]
+    ends = {e["sourcing_id"]: e for e in edges}
+    assert {sid for sid in ends if sid.startswith("LINT|G1")} == {"LINT|G1|F1|", "LINT|G1|F1|2024-01-01"}
+    hops = {
+        h["sourcing_id"]: h["valid_to"]
+        for f in client.get("/v1/products/SHIRT/trace", headers=ACME).json()["findings"]
+        for h in f["path"]
+    }
+    assert hops.get("LINT|G1|F1|") == "2026-10-31"
+    assert hops.get("SHIRT|F1||") is None  # the importer's own link to F1 runs on
+    again = client.post(
+        "/v1/sourcing/deactivate", json={"supplier_facility_ids": ["G1"], "as_of": "2026-10-31"}, headers=ACME
+    )
+    assert again.status_code == 200 and again.json()["files"]["sourcing.csv"]["updated"] == 0
+    unknown = client.post("/v1/sourcing/deactivate", json={"supplier_facility_ids": ["NOPE"]}, headers=ACME)
+    assert unknown.status_code == 404 and "NOPE" in unknown.json()["detail"]
+    empty = client.post("/v1/sourcing/deactivate", json={"as_of": "2026-10-31"}, headers=ACME)
+    assert empty.status_code == 422

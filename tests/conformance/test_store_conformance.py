@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from app.errors import ConflictError
-from app.store.base import GraphStore, RecordKind, supply_closure_by_tiers
+from app.store.base import GraphStore, KeyLookup, RecordKind, supply_closure_by_tiers
 from graph_schema import Activity, Bundle, ItemKind, ReviewVerdict
 from tests.builders import (
     bom_line,
@@ -67,6 +67,12 @@ def test_every_record_kind_round_trips_with_every_field(store: GraphStore, tenan
     yarn = by_id[b.sourcing[1].sourcing_id]
     assert yarn.valid_from == date(2024, 1, 1) and yarn.share == 12.5 and yarn.document_ids == ["D1"]
     assert store.get_facilities(tenant, ["F1"])["F1"].latitude == pytest.approx(41.1681)
+    # A supplier's links are found by its facility (what deactivating a vendor site ends).
+    for supplier in sorted({s.supplier_facility_id for s in b.sourcing}):
+        expected = sorted(s.sourcing_id for s in b.sourcing if s.supplier_facility_id == supplier)
+        assert store.find_keys(tenant, KeyLookup.SOURCING_SUPPLIER, [supplier, "nope"]) == {
+            supplier: expected
+        }
 
 
 def test_reads_of_unknown_ids_return_nothing(store: GraphStore, tenant: str) -> None:
