@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast lint format eval neo4j-up neo4j-down neo4j-reset bench clean chromium screenshots
+.PHONY: setup demo test test-fast lint format eval neo4j-up neo4j-down neo4j-reset bench bench-catalogue clean chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ test-fast: setup
 SIZE ?= M
 bench: neo4j-up
 	$(BIN)/python -m bench.run --size $(SIZE)
+
+# an importer's catalogue: 100,000 products, mostly variants sharing components (issue 5's "all 100k products")
+bench-catalogue: neo4j-up
+	$(BIN)/python -m bench.run --products 100000 --shared-components 0.97 --share-xuar 0.1 --stores neo4j
 
 clean:
 	rm -rf .tracegraph .pytest_cache .mypy_cache .ruff_cache
