@@ -15,8 +15,8 @@ Three checks:
 - `bom_findings`: an item consumed by mass (its parent's BOM line says kg, g, t or lb) and made only of
   inputs measured by mass must not weigh more than those inputs.
 - `lot_balance`: an output lot against its input lots × the BOM ratios, with the tolerance plus the
-  sector's documented yield loss. Pure figures in, finding out: the extension point for lot traces, to be
-  fed from the store once it serves lot records (nothing calls it from a trace yet).
+  sector's documented yield loss. Pure figures in, finding out; `app.evidence.readiness` feeds it each
+  lot of a lot trace with its recorded inputs (`GraphStore.get_lot_links`).
 """
 
 from __future__ import annotations
