@@ -67,7 +67,8 @@ DEMO_EXPECTED = DEMO_DIR.parent / "expected_verdicts.json"
 #: the demo's lots: a GS1 EPCIS 2.0 document for two of the demo's shirts
 DEMO_EPCIS = DEMO_DIR.parent / "epcis" / "shirt_lots.json"
 
-TraceResultT = TypeVar("TraceResultT", bound=TraceResult)
+#: what the service caches by data version: traces (products, lots) and their readiness
+CachedT = TypeVar("CachedT", bound=BaseModel)
 
 #: One request screens at most this many records; batch screening of whole catalogues is a job (issue 5).
 MAX_SCREEN_RECORDS = 1000
@@ -100,9 +101,8 @@ class TraceService:
         self._detectors: Detectors | None = None
         #: product traces by (tenant, product, data version, lists key); lot traces by
         #: (tenant, "lot", lot, data version, lists key)
-        self._cache: OrderedDict[tuple[str, ...], TraceResult] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, ...], BaseModel] = OrderedDict()
         self._cache_size = cache_size
-        self._readiness: OrderedDict[tuple[str, str, str, str, str], ProductReadiness] = OrderedDict()
         self._started = False
         self._start_lock = threading.Lock()
         #: batch screenings, run by a background worker in the API process (see `app.jobs`)
@@ -178,18 +178,22 @@ class TraceService:
         """The product's evidence against the checklist, cached like traces (data, lists, checklist)."""
         checklist = checklist_in_force(checklist_path)
         _, rules_key = self.rules()
-        key = (tenant, product_id, self.store.data_version(tenant), rules_key, checklist.version_id)
-        with self._lock:
-            hit = self._readiness.get(key)
-            if hit is not None:
-                self._readiness.move_to_end(key)
-                return hit
-        result = assess_readiness(self.store, self.trace(tenant, product_id), checklist)
-        with self._lock:
-            self._readiness[(*key[:2], result.data_version, *key[3:])] = result
-            while len(self._readiness) > self._cache_size:
-                self._readiness.popitem(last=False)
-        return result
+        data_version = self.store.data_version(tenant)
+        return self._cached(
+            (tenant, "readiness", product_id, data_version, rules_key, checklist.version_id),
+            lambda: assess_readiness(self.store, self.trace(tenant, product_id), checklist),
+        )
+
+    def lot_readiness(self, tenant: str, lot_id: str, checklist_path: Path | None = None) -> ProductReadiness:
+        """A lot's evidence against the checklist (its hops are lot links), cached like the product's."""
+        checklist = checklist_in_force(checklist_path)
+        _, rules_key = self.rules()
+        canonical = resolve_lot_id(self.store, tenant, lot_id)
+        data_version = self.store.data_version(tenant)
+        return self._cached(
+            (tenant, "lot-readiness", canonical, data_version, rules_key, checklist.version_id),
+            lambda: assess_readiness(self.store, self.trace_lot(tenant, canonical), checklist),
+        )
 
     def attach_documents(self, tenant: str, request: AttachDocumentsRequest) -> LoadReport:
         """Add loaded documents to a sourcing link, loaded like any other change."""
@@ -244,14 +248,14 @@ class TraceService:
 
         return self._cached((tenant, product_id, data_version, rules_key), build)
 
-    def _cached(self, key: tuple[str, ...], build: Callable[[], TraceResultT]) -> TraceResultT:
-        """A trace from the cache, or built and remembered: keys carry the data and list versions, so a
-        hit is never stale; the least recently used traces go first."""
+    def _cached(self, key: tuple[str, ...], build: Callable[[], CachedT]) -> CachedT:
+        """A trace (or readiness) from the cache, or built and remembered: keys carry the data and list
+        versions, so a hit is never stale; the least recently used go first."""
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-                return cast(TraceResultT, hit)
+                return cast(CachedT, hit)
         result = build()
         with self._lock:
             self._cache[key] = result
@@ -320,7 +324,7 @@ class TraceService:
         """A lot's evidence pack, built like a product's from the lot's trace."""
         with self.store.snapshot():
             trace = self.trace_lot(tenant, lot_id)
-            readiness = assess_readiness(self.store, trace, checklist_in_force(checklist_path))
+            readiness = self.lot_readiness(tenant, lot_id, checklist_path)
             return assemble_pack(self.store, tenant, trace, readiness)
 
     def list_products(

@@ -34,7 +34,6 @@ from app.api.security import (
 )
 from app.config import AuthMode, Settings
 from app.errors import ForbiddenError, TracegraphError, UnauthorizedError
-from app.evidence.readiness import assess_readiness
 from app.keys import KeyVerifier
 from app.service import TraceService
 from app.web import view
@@ -179,7 +178,7 @@ def product_page(request: Request, svc: Svc, caller: PageReader, product_id: str
 def lot_page(request: Request, svc: Svc, caller: PageReader, lot_id: str) -> HTMLResponse:
     """One lot: the product page's layout, from the lot's trace through its recorded inputs."""
     result = svc.trace_lot(caller.tenant, lot_id)
-    readiness = assess_readiness(svc.store, result, svc.checklist()).model_dump(mode="json")
+    readiness = svc.lot_readiness(caller.tenant, result.lot_id).model_dump(mode="json")
     base = f"/v1/lots/{quote(result.lot_id, safe='')}/evidence-pack"
     return _trace_page(request, svc, caller, result.model_dump(mode="json"), base, readiness)
 
