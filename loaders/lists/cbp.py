@@ -21,8 +21,12 @@ COLUMNS = (
     "Entity", "Country", "Country Code", "Industry", "WRO/Finding",
     "Status", "Effective Date", "Calendar Year", "Remarks", "Press Release",
 )  # fmt: skip
+#: "and (its) subsidiaries" in the forms CBP's releases use: "and its subordinate and affiliated entities"
+#: (XPCC), "its subsidiaries, joint ventures, and affiliated entities" (Sime Darby), "wholly owned".
 _COVERS = re.compile(
-    r",?\s+and\s+(?:its\s+|their\s+)?(?:subsidiaries|subordinates)(?:\s+and\s+joint\s+ventures)?\.?$",
+    r",?\s+(?:and\s+(?:its\s+|their\s+)?|(?:its|their)\s+)(?:wholly[- ]owned\s+)?"
+    r"(?:subsidiaries|subordinates|subordinate(?=\s+and\s+affiliated))"
+    r"(?:,?\s+(?:and\s+)?(?:joint\s+ventures|affiliated\s+entities))*\.?$",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,73 @@
+"""The shipped CBP Withhold Release Orders and Findings table: it loads, and screening flags its entities.
+
+Without it no trace or `POST /v1/screen` could ever report a CBP_WRO hit; these tests hold the file to
+the count and source its `.meta.json` states and check that a WRO entity written as an ERP would write it
+is flagged against exactly the shipped version, while an unrelated company is not.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from app.reference import shipped_lists
+from app.screening.location import default_location_detector
+from app.screening.model import ScreenRecord
+from app.screening.service import Screener
+from graph_schema import ListEntry, ListVersion
+from loaders.lists import SHIPPED_DIR, load_shipped
+
+META = SHIPPED_DIR / "cbp_wro.meta.json"
+
+
+@pytest.fixture(scope="module")
+def cbp() -> tuple[ListVersion, list[ListEntry]]:
+    [pair] = [(v, e) for v, e in load_shipped() if v.list_name == "CBP_WRO"]
+    return pair
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener(default_location_detector(), shipped_lists())
+
+
+def test_shipped_cbp_table_loads_with_the_count_and_source_its_meta_states(
+    cbp: tuple[ListVersion, list[ListEntry]],
+) -> None:
+    meta = json.loads(META.read_text(encoding="utf-8"))
+    version, entries = cbp
+    assert version.entry_count == len(entries) == meta["entry_count"]
+    assert version.source == meta["source"] and version.retrieved_on == date(2026, 11, 28)
+    assert any(n.startswith("PARTIAL") for n in meta["notes"])
+    # every row cites where it was transcribed from, and says whether the order still stands
+    assert all(e.citation and e.citation.startswith("http") for e in entries)
+    assert {(e.remarks or "").split(";")[0] for e in entries} <= {
+        "Status: Active",
+        "Status: Modified",
+        "Status: Revoked",
+    }
+    hoshine = next(e for e in entries if e.name == "Hoshine Silicon Industry Co. Ltd.")
+    assert hoshine.covers_subsidiaries and hoshine.effective_date == date(2021, 6, 24)
+
+
+def test_a_wro_entity_is_flagged_against_the_shipped_version(
+    screener: Screener, cbp: tuple[ListVersion, list[ListEntry]]
+) -> None:
+    version, _ = cbp
+    records = [
+        ScreenRecord(name="HOSHINE SILICON IND CO LTD", country="CN"),
+        ScreenRecord(name="XPCC"),  # the abbreviation CBP's releases use for the corps
+    ]
+    for result in screener.screen(records):
+        hits = [m for m in result.matches if m.list_name == "CBP_WRO"]
+        assert hits and hits[0].decision == "match"
+        assert hits[0].list_version == version.version_id
+    [ref] = [r for r in screener.versions if r.list == "CBP_WRO"]
+    assert ref.version_id == version.version_id and ref.entry_count == version.entry_count
+
+
+def test_an_unrelated_company_gets_no_cbp_hit(screener: Screener) -> None:
+    [result] = screener.screen([ScreenRecord(name="Fairview Textiles Ltd", country="US")])
+    assert not [m for m in result.matches if m.list_name == "CBP_WRO"]
