@@ -16,17 +16,18 @@ from app.screening.service import Screener
 from app.store.base import GraphStore
 from app.trace.rules import UFLPA, ListMatchRule, RiskRule, XuarLocationRule
 from graph_schema import ListEntry, ListVersion
-from loaders.lists import load_shipped
-from loaders.uflpa import load_uflpa_file
+from loaders.lists import load_list_file, load_shipped
+from loaders.uflpa import DEFAULT_PATH as UFLPA_FILE
 
 
 def shipped_lists() -> list[tuple[ListVersion, list[ListEntry]]]:
     """The list files shipped in the repository, parsed (each a versioned file with its source).
 
     The UFLPA transcription comes last so that, where an excerpt also carries a list of the same code,
-    the dedicated file is the one in force.
+    the dedicated file is the one in force. Both go through `load_list_file`, so the registered Chinese
+    names of `loaders/data/entity_local_names.csv` reach every list the same way.
     """
-    return [*load_shipped(), load_uflpa_file()]
+    return [*load_shipped(), *load_list_file(UFLPA_FILE, "uflpa-csv")]
 
 
 def ensure_reference_data(store: GraphStore) -> None:

@@ -2,7 +2,10 @@
 
 The set (`evaluation/name_pairs.csv`) is pairwise: each row asks "is this query record this list entry?".
 Targets are real list entries (UFLPA, BIS Entity List, OFAC SDN), carried inline (name, aliases, Chinese
-name, country) so the set does not break when a list file changes. Queries are realistic variants of those
+name, country) so the set does not break when a list file changes. The shipped Chinese-name supplement
+(`loaders/data/entity_local_names.csv`, applied by `loaders.local_names` keyed on target_list +
+target_name) is applied to them exactly as the list loaders apply it to list versions, so the figures
+measure the shipped system rather than the English-only lists. Queries are realistic variants of those
 names (positives) and hard negatives (sibling subsidiaries, look-alikes, shared words, generic-only
 overlap, same name in another country); labels come from what the names are, not from any matcher.
 
@@ -33,6 +36,7 @@ from app.screening.model import Decision, ScreenRecord
 from app.screening.names import basic_normalise
 from evaluation.metrics import MethodScores
 from graph_schema import ListEntry, ListVersion
+from loaders.local_names import LocalNames, apply_local_names, shipped_local_names
 
 PAIRS_PATH = Path(__file__).resolve().parent / "name_pairs.csv"
 
@@ -59,8 +63,13 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
 
-def load_pairs(path: Path = PAIRS_PATH) -> list[NamePair]:
-    """Read the pairs; targets with the same list and entry ID must agree (checked, so a typo is loud)."""
+def load_pairs(path: Path = PAIRS_PATH, local_names: LocalNames | None = None) -> list[NamePair]:
+    """Read the pairs; targets with the same list and entry ID must agree (checked, so a typo is loud).
+
+    Each target gets the Chinese names the shipped supplement gives its list and name (or `local_names`),
+    the same step `loaders.lists.load_list_file` applies to every list version the service screens against.
+    """
+    supplement = local_names if local_names is not None else shipped_local_names()
     pairs: list[NamePair] = []
     targets: dict[tuple[str, str], ListEntry] = {}
     with path.open(encoding="utf-8", newline="") as f:
@@ -74,6 +83,7 @@ def load_pairs(path: Path = PAIRS_PATH) -> list[NamePair]:
                 name_local=row["target_name_local"] or None,
                 countries=[row["target_country"]] if row["target_country"] else [],
             )
+            [entry] = apply_local_names([entry], supplement)
             if key in targets and targets[key] != entry:
                 raise ValueError(f"{row['pair_id']}: target {key} differs from an earlier row's")
             targets.setdefault(key, entry)

@@ -93,7 +93,11 @@ def load_list_file(path: Path | str, fmt: str, retrieved_on: date | None = None)
         )
     if not path.exists():
         raise ListFormatError(str(path), None, None, "file not found")
-    return loader(path, retrieved_on)
+    # Imported here: loaders.local_names imports this package's helpers. Chinese names of listed entities
+    # (loaders/data/entity_local_names.csv) are applied to every format, shipped or refreshed.
+    from loaders.local_names import with_local_names
+
+    return with_local_names(loader(path, retrieved_on))
 
 
 def load_shipped(directory: Path = SHIPPED_DIR) -> Loaded:
@@ -115,6 +119,8 @@ def load_shipped(directory: Path = SHIPPED_DIR) -> Loaded:
             retrieved = date.fromisoformat(str(meta["retrieved_on"]))
         except ValueError as e:
             raise ListFormatError(meta_file.name, None, "retrieved_on", f"expected an ISO date: {e}") from e
+        from loaders.local_names import restate_source  # keeps the Chinese-names note load_list_file added
+
         for version, entries in load_list_file(directory / meta["file"], meta["format"], retrieved):
-            loaded.append((version.model_copy(update={"source": str(meta["source"])}), entries))
+            loaded.append((restate_source(version, str(meta["source"])), entries))
     return loaded

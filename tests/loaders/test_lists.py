@@ -13,6 +13,7 @@ from graph_schema import ListEntry
 from loaders.lists import FORMATS, ListFormatError, diff_versions, load_list_file, load_shipped
 from loaders.lists.common import identifiers_from_remarks, parse_uflpa_name
 from loaders.lists.csl import source_code
+from loaders.local_names import apply_to_version, shipped_local_names
 from loaders.uflpa import DEFAULT_PATH, UflpaListError, load_uflpa_file, meta_path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
@@ -36,7 +37,8 @@ def test_registry_names_every_format() -> None:
 
 def test_uflpa_csv_through_the_registry_matches_the_direct_loader() -> None:
     [(version, entries)] = load_list_file(DEFAULT_PATH, "uflpa-csv", retrieved_on=DAY)
-    direct_version, direct_entries = load_uflpa_file()
+    # The registry applies the shipped Chinese names (loaders/data/entity_local_names.csv) to every list.
+    direct_version, direct_entries = apply_to_version(*load_uflpa_file(), shipped_local_names())
     assert entries == direct_entries
     assert version.version_id == direct_version.version_id and version.retrieved_on == DAY
 
@@ -63,7 +65,8 @@ def test_dhs_html_tables_give_one_entry_per_section_with_parsed_names() -> None:
         "Mianyang High-tech Zone Jingweida Technology Co., Ltd.",
     ]
     hongyuan = by_id["uflpa:v:hongyuan-green-energy-co-ltd"]
-    assert "Wuxi Shangji Grinding Machine Co., Ltd." in hongyuan.aliases and len(hongyuan.aliases) == 5
+    # Five aliases from DHS, then a former Chinese name from the shipped supplement.
+    assert "Wuxi Shangji Grinding Machine Co., Ltd." in hongyuan.aliases[:5] and len(hongyuan.aliases) == 6
     # The IDs are the shipped CSV's IDs, so a refresh diffs cleanly against the transcription.
     _, shipped = load_uflpa_file()
     assert {"uflpa:v:hongyuan-green-energy-co-ltd", "uflpa:ii:sichuan-jingweida-technology-group-co-ltd"} <= {
@@ -317,4 +320,6 @@ def test_shipped_list_excerpts_load_as_their_meta_files_say() -> None:
     assert "BIS" in names and names.count("OFAC_SDN") == 2  # one from the CSL excerpt, one from sdn.csv
     for version, entries in loaded:
         assert version.entry_count == len(entries) > 0
-        assert version.retrieved_on == DAY and "moov-io/watchman" in version.source
+        # CSL and OFAC rows are verbatim watchman test data; the CBP table is transcribed from CBP releases.
+        expected_source = "cbp.gov" if version.list_name == "CBP_WRO" else "moov-io/watchman"
+        assert version.retrieved_on == DAY and expected_source in version.source
