@@ -1,7 +1,10 @@
-"""Run the screening evaluation on the held-out set: `python -m evaluation.holdout_run [--no-baselines]`.
+"""Screening evaluation on a held-out set: `python -m evaluation.holdout_run [--dir DIR] [--no-baselines]`.
 
-The held-out set (`evaluation/holdout/`) was written without looking at the detectors or at the tuning sets
-(see `evaluation/holdout/README.md`), so these figures are out-of-sample, unlike `python -m evaluation.run`.
+A held-out set is a directory with `location_cases.csv` and `name_pairs.csv` written without looking at the
+detectors or at the tuning sets (see the README in each set), so its figures are out-of-sample, unlike
+`python -m evaluation.run`. `--dir` picks the set (default `evaluation/holdout`; the second, fresh one is
+`evaluation/holdout2`): once a set has driven fixes it is in-sample too, and the next honest figures need a
+set nobody has tuned on yet.
 
 Nothing here re-implements the evaluation: the CSV readers and the scoring come from
 `evaluation.location_eval` and `evaluation.names_eval`, pointed at the holdout files. The tables are printed
@@ -18,6 +21,19 @@ from evaluation.metrics import MethodScores
 HOLDOUT_DIR = Path(__file__).resolve().parent / "holdout"
 LOCATION_CASES = HOLDOUT_DIR / "location_cases.csv"
 NAME_PAIRS = HOLDOUT_DIR / "name_pairs.csv"
+
+
+def holdout_files(directory: Path) -> tuple[Path, Path]:
+    """The set's (location cases, name pairs) files; a missing file is an error naming it, not an empty run.
+
+    Every held-out set has the same two files, so a set is chosen by its directory alone and the same
+    readers and scoring run on each (nothing here knows which set it is).
+    """
+    location, names = directory / "location_cases.csv", directory / "name_pairs.csv"
+    missing = [str(p) for p in (location, names) if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"held-out set {directory}: missing {', '.join(missing)}")
+    return location, names
 
 
 def evaluate_location_holdout(path: Path = LOCATION_CASES) -> list[MethodScores]:
@@ -105,19 +121,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-baselines", action="store_true", help="names: skip the nomenklatura/rapidfuzz runs"
     )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=HOLDOUT_DIR,
+        help="held-out set directory: location_cases.csv and name_pairs.csv (default: evaluation/holdout)",
+    )
     args = parser.parse_args(argv)
+    try:
+        location_path, names_path = holdout_files(args.dir)
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
+    label = f"held-out set {args.dir.name}"
 
-    location = evaluate_location_holdout()
-    print(table("Location detector, held-out set", location), end="\n\n")
+    location = evaluate_location_holdout(location_path)
+    print(table(f"Location detector, {label}", location), end="\n\n")
     ours = location[0]
     print(f'location: ours abstained ("uncertain") on {ours.abstained} cases')
     print(f"location errors, ours ({len(ours.errors)}):")
-    print("\n".join(location_error_report(ours.errors)) or "  none", end="\n\n")
+    print("\n".join(location_error_report(ours.errors, location_path)) or "  none", end="\n\n")
 
-    names = evaluate_names_holdout(include_baselines=not args.no_baselines)
-    print(table("Entity matcher vs baselines, held-out set", names), end="\n\n")
+    names = evaluate_names_holdout(names_path, include_baselines=not args.no_baselines)
+    print(table(f"Entity matcher vs baselines, {label}", names), end="\n\n")
     print(f"name errors, ours ({len(names[0].errors)}):")
-    print("\n".join(names_error_report(names[0].errors)) or "  none")
+    print("\n".join(names_error_report(names[0].errors, names_path)) or "  none")
     return 0
 
 
