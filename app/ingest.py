@@ -10,7 +10,6 @@ the same version, and a trace can say which data it was made on.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -77,7 +76,12 @@ def _diff(
 
 
 def next_data_version(previous: str, changes: Bundle) -> str:
-    """Chain the previous version with a hash of what changed."""
+    """Chain the previous version with a hash of what changed.
+
+    Each record is hashed as pydantic's own JSON of it (fields in declaration order, done in Rust), not
+    as `to_props()` through `json.dumps`: the same content gives the same version in both stores, at a
+    fraction of the cost on a 100k-row load.
+    """
     digest = hashlib.sha256(previous.encode())
     for records in (
         changes.companies,
@@ -88,7 +92,8 @@ def next_data_version(previous: str, changes: Bundle) -> str:
         changes.documents,
     ):
         for record in records:
-            digest.update(json.dumps(record.to_props(), sort_keys=True, ensure_ascii=False).encode())
+            digest.update(record.model_dump_json().encode())
+            digest.update(b"\n")
     return digest.hexdigest()[:16]
 
 
