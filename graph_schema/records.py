@@ -9,12 +9,14 @@ values (dates as ISO strings, lists as lists).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class Activity(StrEnum):
@@ -79,11 +81,31 @@ class Record(BaseModel):
         """Plain JSON-compatible properties, `None` values dropped (graphs do not store nulls)."""
         return {k: v for k, v in self.model_dump(mode="json").items() if v is not None}
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; values cached from the fields (e.g. `Sourcing.sourcing_id`) are dropped when fields
+        change, so the copy derives its own."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            fields = type(self).model_fields
+            for name in [k for k in copied.__dict__ if k not in fields]:
+                del copied.__dict__[name]
+        return copied
+
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         """Rebuild from stored properties, ignoring store bookkeeping such as `tenant` and `id`."""
         names = cls.model_fields
         return cls.model_validate({k: v for k, v in props.items() if k in names})
+
+    @classmethod
+    def from_fields(cls, props: dict[str, Any]) -> Self:
+        """`from_props` for properties a reader already stripped of bookkeeping (the closure procedure's):
+        validated as they are, skipping the filter that costs as much as the validation; a stray key (a
+        property an older release stored) still takes the filtering path."""
+        try:
+            return cls.model_validate(props)
+        except ValidationError:
+            return cls.from_props(props)
 
 
 class Company(Record):
@@ -159,7 +181,9 @@ class Sourcing(Record):
     valid_to: date | None = None
     document_ids: list[str] = Field(default_factory=list)
 
-    @property
+    # Cached: the walk, the writer and the diff ask for a link's identity many times per record, and a
+    # frozen record's identity never changes (`Record.model_copy` drops the cache of an updated copy).
+    @cached_property
     def sourcing_id(self) -> str:
         parts = (
             self.item_id,
@@ -169,7 +193,7 @@ class Sourcing(Record):
         )
         return "|".join(parts)
 
-    @property
+    @cached_property
     def buyer_key(self) -> str:
         """The buyer as an indexable string: `""` is the importer itself (a tier-1 purchase)."""
         return self.buyer_facility_id or ""
@@ -281,6 +305,16 @@ class LotEvent(Record):
             "event_time": data["event_time"],
             "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
         }
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; values cached from the fields (e.g. `Sourcing.sourcing_id`) are dropped when fields
+        change, so the copy derives its own."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            fields = type(self).model_fields
+            for name in [k for k in copied.__dict__ if k not in fields]:
+                del copied.__dict__[name]
+        return copied
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:

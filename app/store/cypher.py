@@ -237,8 +237,11 @@ RETURN collect([k[0], k[1], properties(s), properties(f), properties(c), propert
 """
 
 # tracegraph's server-side procedure (scripts/neo4j/procedures): the whole upstream in one call.
-SUPPLY_CLOSURE_PROCEDURE = "tracegraph.supplyClosure"
-SUPPLY_CLOSURE = f"CALL {SUPPLY_CLOSURE_PROCEDURE}($tenant, $keys) YIELD rows, asked RETURN rows, asked"
+SUPPLY_CLOSURE_PROCEDURE = "tracegraph.upstreamClosure"
+SUPPLY_CLOSURE = (
+    f"CALL {SUPPLY_CLOSURE_PROCEDURE}($tenant, $keys) YIELD rows, nodes, boms, asked "
+    "RETURN rows, nodes, boms, asked"
+)
 HAS_PROCEDURE = "SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS found"
 
 GET_SOURCING = f"""

@@ -169,6 +169,43 @@ def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
     return dict(sorted(out.items()))
 
 
+def _supply_from_closure(
+    rows: Iterable[Any], nodes: Sequence[dict[str, Any]], boms: Iterable[Any]
+) -> dict[SourcingKey, list[Supply]]:
+    """The closure procedure's compact answer as `_supply_by_key` gives it: rows
+    `[buyer, item, sourcing, facility, operator, item]` whose last three are indexes into `nodes` (each
+    facility, company and item sent once), and `boms` as `[item index, [[component, props], ...]]`.
+    Each node becomes a record once, however many links point at it.
+    """
+    lines: dict[int, tuple[BomLine, ...]] = {}
+    for index, bom in boms:
+        iid = nodes[index]["item_id"]
+        parts = sorted((c, p) for c, p in bom if c is not None)
+        lines[index] = tuple(bom_line(iid, c, p) for c, p in parts)
+    facilities: dict[int, Facility] = {}
+    companies: dict[int, Company] = {}
+    items: dict[int, Item] = {}
+    out: dict[SourcingKey, list[Supply]] = {}
+    for buyer, item_id, sprops, fi, ci, ii in rows:
+        fac = None
+        if fi is not None:
+            fac = facilities.get(fi) or facilities.setdefault(fi, Facility.from_fields(nodes[fi]))
+        operator = None
+        if ci is not None:
+            operator = companies.get(ci) or companies.setdefault(ci, Company.from_fields(nodes[ci]))
+        item = None
+        if ii is not None:
+            item = items.get(ii) or items.setdefault(ii, Item.from_fields(nodes[ii]))
+        out.setdefault((buyer, item_id), []).append(
+            Supply(
+                Sourcing.from_fields(sprops), fac, operator, item, lines.get(ii, ()) if ii is not None else ()
+            )
+        )
+    for group in out.values():
+        group.sort(key=lambda row: row.sourcing.sourcing_id)
+    return dict(sorted(out.items()))
+
+
 class _Results(Protocol):
     """What the write path reads of a statement's result: its one record, or its summary."""
 
@@ -626,8 +663,13 @@ class Neo4jStore:
             return supply_closure_by_tiers(self, tenant, keys)
         wanted = [[b, i] for b, i in sorted(set(keys))]
         records = self._read(cypher.SUPPLY_CLOSURE, tenant=tenant, keys=wanted)
-        rows, asked = (records[0]["rows"], records[0]["asked"]) if records else ([], [])
-        return SupplyClosure(rows=_supply_by_key(rows), asked=frozenset((b, i) for b, i in asked))
+        if not records:
+            return SupplyClosure(rows={}, asked=frozenset())
+        got = records[0]
+        return SupplyClosure(
+            rows=_supply_from_closure(got["rows"], got["nodes"], got["boms"]),
+            asked=frozenset((b, i) for b, i in got["asked"]),
+        )
 
     def _has_closure_procedure(self) -> bool:
         """Whether the server has the closure procedure (asked once; `use_procedures=False` skips it)."""

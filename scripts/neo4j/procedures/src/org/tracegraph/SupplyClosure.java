@@ -27,10 +27,11 @@ import org.neo4j.procedure.Procedure;
  *
  * <p>This is a prefetch, not the walk: it asks, for every (item, facility) state it reaches, the same
  * two questions the walk asks ("does this facility buy the item itself?" and "who supplies its
- * components?") and follows every answer, a superset of what the walk follows. It returns the rows in
- * the shape of the store's per-tier supply query, plus the keys it asked, so the walk can tell "asked,
- * no rows" from "not asked" and fall back to the store for the latter. The verdict logic stays in one
- * place: `app/trace/walk.py`.
+ * components?") and follows every answer, a superset of what the walk follows. It returns the sourcing
+ * rows with each facility, company and item once (rows point at them by index: a supplier site serving
+ * many links would otherwise be sent and decoded once per link), plus the keys it asked, so the walk can
+ * tell "asked, no rows" from "not asked" and fall back to the store for the latter. The verdict logic
+ * stays in one place: `app/trace/walk.py`.
  *
  * <p>Scoped by tenant: the start rows are looked up by (tenant, buyer_key, item_id); everything after
  * is reached through relationships, which only ever join nodes of one tenant.
@@ -47,23 +48,40 @@ public class SupplyClosure {
     private static final String START = "UNWIND $keys AS k "
             + "MATCH (s:Sourcing {tenant: $tenant, buyer_key: k[0], item_id: k[1]}) RETURN s";
 
+    /** Properties every tenant-owned node carries for the store, not for the record (graph_model.node_props). */
+    private static final Set<String> BOOKKEEPING = Set.of("tenant", "id");
+    private static final Set<String> SOURCING_BOOKKEEPING = Set.of("tenant", "id", "buyer_key");
+
     @Context
     public Transaction tx;
 
     public static class Output {
-        /** [buyer_key, item_id, sourcing, supplier facility, operator, item, bom] per sourcing row. */
+        /**
+         * [buyer_key, item_id, sourcing fields, supplier facility, operator, item] per sourcing row; the
+         * last three are indexes into {@code nodes} (null when absent), so each node travels once.
+         */
         public List<List<Object>> rows;
+        /** The facilities, companies and items the rows point at, each once, without bookkeeping keys. */
+        public List<Map<String, Object>> nodes;
+        /** [item index, [[component id, line properties], ...]] for every item among the nodes. */
+        public List<List<Object>> boms;
         /** Every (buyer_key, item_id) key the closure asked, rows or not. */
         public List<List<String>> asked;
 
-        public Output(List<List<Object>> rows, List<List<String>> asked) {
+        public Output(
+                List<List<Object>> rows,
+                List<Map<String, Object>> nodes,
+                List<List<Object>> boms,
+                List<List<String>> asked) {
             this.rows = rows;
+            this.nodes = nodes;
+            this.boms = boms;
             this.asked = asked;
         }
     }
 
-    @Procedure(name = "tracegraph.supplyClosure", mode = Mode.READ)
-    @Description("tracegraph.supplyClosure(tenant, keys) - every sourcing row upstream of the (buyer, item) keys")
+    @Procedure(name = "tracegraph.upstreamClosure", mode = Mode.READ)
+    @Description("tracegraph.upstreamClosure(tenant, keys) - every sourcing row upstream of the (buyer, item) keys")
     public Stream<Output> supplyClosure(@Name("tenant") String tenant, @Name("keys") List<List<String>> keys) {
         List<List<Object>> rows = new ArrayList<>();
         List<List<String>> asked = new ArrayList<>();
@@ -72,7 +90,9 @@ public class SupplyClosure {
         ArrayDeque<Node> frontier = new ArrayDeque<>();
         Map<Long, Map<String, List<Node>>> buysByFacility = new HashMap<>();
         Map<Long, List<String>> componentsByItem = new HashMap<>();
-        Map<Long, Map<String, Object>> propsCache = new HashMap<>();
+        Map<Long, Long> nodeIndex = new HashMap<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        List<List<Object>> boms = new ArrayList<>();
 
         for (List<String> k : keys) {
             if (askedKeys.add(k.get(0) + "\u0000" + k.get(1))) {
@@ -97,25 +117,25 @@ public class SupplyClosure {
                 Relationship op = facility.getSingleRelationship(OPERATES, Direction.INCOMING);
                 operator = op == null ? null : op.getStartNode();
             }
-            // The bill of materials travels once per item, with the item's first row (as the store's
-            // per-tier reader keeps the first one it sees).
-            List<Object> bom = new ArrayList<>();
+            // The bill of materials travels once per item, beside the item's node.
             List<String> components = List.of();
+            Long itemIndex = index(item, nodeIndex, nodes);
             if (item != null) {
                 components = componentsByItem.get(item.getId());
                 if (components == null) {
+                    List<Object> bom = new ArrayList<>();
                     components = components(item, bom);
                     componentsByItem.put(item.getId(), components);
+                    boms.add(List.of(itemIndex, bom));
                 }
             }
-            List<Object> row = new ArrayList<>(7);
+            List<Object> row = new ArrayList<>(6);
             row.add(s.getProperty("buyer_key", ""));
             row.add(s.getProperty("item_id", ""));
-            row.add(s.getAllProperties());
-            row.add(props(facility, propsCache));
-            row.add(props(operator, propsCache));
-            row.add(props(item, propsCache));
-            row.add(bom);
+            row.add(fields(s, SOURCING_BOOKKEEPING));
+            row.add(index(facility, nodeIndex, nodes));
+            row.add(index(operator, nodeIndex, nodes));
+            row.add(itemIndex);
             rows.add(row);
 
             if (facility == null || item == null) {
@@ -137,7 +157,7 @@ public class SupplyClosure {
                 }
             }
         }
-        return Stream.of(new Output(rows, asked));
+        return Stream.of(new Output(rows, nodes, boms, asked));
     }
 
     /** A facility's purchases (sourcing rows delivered to it) by item, read once per facility. */
@@ -161,10 +181,21 @@ public class SupplyClosure {
         return ids;
     }
 
-    private static Map<String, Object> props(Node node, Map<Long, Map<String, Object>> cache) {
+    /** The node's position in {@code nodes}, adding it (its fields only) on first sight; null for none. */
+    private static Long index(Node node, Map<Long, Long> nodeIndex, List<Map<String, Object>> nodes) {
         if (node == null) {
             return null;
         }
-        return cache.computeIfAbsent(node.getId(), id -> node.getAllProperties());
+        return nodeIndex.computeIfAbsent(node.getId(), id -> {
+            nodes.add(fields(node, BOOKKEEPING));
+            return (long) (nodes.size() - 1);
+        });
+    }
+
+    /** The node's properties without the store's bookkeeping keys: exactly the record's fields. */
+    private static Map<String, Object> fields(Node node, Set<String> bookkeeping) {
+        Map<String, Object> props = new HashMap<>(node.getAllProperties());
+        props.keySet().removeAll(bookkeeping);
+        return props;
     }
 }
