@@ -46,6 +46,7 @@ COLUMNS = (
     "pinyin",
     "pinyin_spaced",
     "latin_variants",
+    "local_names",
     "historic_codes",
     "ambiguous",
     "ambiguous_in_china",
@@ -81,6 +82,9 @@ class Place:
     abroad_names: tuple[str, ...] = ()
     historic_codes: tuple[str, ...] = ()
     note: str = ""
+    pinyin_spaced: str = (
+        ""  # "Wu Lu Mu Qi": syllables, for initials (WLMQ) and two-syllable forms (Xin Jiang)
+    )
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -137,6 +141,7 @@ def _names_of(row: dict[str, str]) -> list[str]:
     if len(spaced.split()) >= 3:  # "Ha Mi", "Yi Li": two spaced syllables are too easily something else
         names.append(spaced)
     names.extend(_split(row.get("latin_variants")))
+    names.extend(_split(row.get("local_names")))  # Uyghur (both scripts), Kazakh, Kyrgyz, Russian
     seen: set[str] = set()
     unique: list[str] = []
     for name in names:
@@ -198,6 +203,7 @@ def _row_place(path: Path, rownum: int, row: dict[str, str]) -> Place:
         abroad_names=abroad,
         historic_codes=tuple(historic),
         note=(row.get("note") or "").strip(),
+        pinyin_spaced=(row.get("pinyin_spaced") or "").strip(),
     )
 
 

@@ -9,6 +9,12 @@ romanisations, historic codes and ambiguity flags are curated here, by hand, bec
 them. Running this script after replacing `xuar_divisions_gbt2260.csv` with a newer extract rewrites the
 gazetteer; a code missing from the curated table is an error so a new division is never silently unnamed.
 
+Names in the region's other languages (Uyghur in Arabic and Latin script, Kazakh, Kyrgyz, Russian) come from
+`LOCAL_NAMES`, one row per name with the URL of the page it was read from; the build writes them to the
+`local_names` column and every source to the sidecar's `name_sources`. A Uyghur Arabic-script name also yields
+its Uyghur Latin (ULY) spelling mechanically (`uly_from_arabic`), because the two scripts map letter for letter
+and ULY is what Latin-script records use ("Yopurgha", "Kona Sheher").
+
 Usage: ``python -m loaders.gazetteer_build [divisions.csv] [out.csv] [china-division dist/ dir]`` (needs `pypinyin` and
 `opencc-python-reimplemented`, both development-time dependencies only).
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import sys
 import unicodedata
@@ -183,6 +190,145 @@ CURATED = """
 """
 
 
+#: code | language | name | flag | source URL | evidence (a quote from the source, pipes replaced by "/").
+#: Language: ug-Arab (Uyghur Arabic script, UEY), ug-Latn (Uyghur Latin), kk / kk-Arab / kk-Latn (Kazakh),
+#: ky (Kyrgyz), ru (Russian), zh (a Chinese abbreviation). Flag: "" (the name identifies the place),
+#: "abroad" (also a place outside China: counts only with country CN), "weak" (also something else in China).
+#: Every row was read from its source page; a name the sources did not show is not here (see the sidecar).
+LOCAL_NAMES = """
+650000|kk|Шыңжаң||https://kaz.inform.kz/news/kulzha-nesmen-tartimdi-kandastardin-konakzhayligi-turisterd-tant-ett-39c8c5/|Қытайдың Шыңжаң-Ұйғыр автономиялық ауданына қарасты
+650000|ky|Шинжаң||https://ky.wikipedia.org/wiki/Синьцзян-Уйгур_автономиялуу_району|Шинжаң-Уйгур автоном району (ШУАР) ... кыскача, Шинжаң
+650000|ru|Синьцзян||https://hmong.ru/wiki/Shufu|Округ Шуфу ... — округ в префектуре Кашгар , Синьцзян-Уйгурский автономный район , Китай
+650000|ug-Arab|شىنجاڭ||https://ky.wikipedia.org/wiki/Синьцзян-Уйгур_автономиялуу_району|уйг. شىنجاڭ ئۇيغۇر ئاپتونوم رايونى, кыт. 新疆维吾尔自治区
+650000|ug-Latn|Xinjang||https://mirror.wmcloud.org/other/static_html_dumps/September_2007/lt/wikipedia-lt-html.7z|Sindziangas (uig.: شىنجاڭ (Xinjang); kinų k.: 新疆)
+650100|kk|Үрімжі||https://nl.m.wikipedia.org/wiki/%C3%9Cr%C3%BCmchi|Naamgeving ... Kazachs Үрімжі / Russisch Урумчи́ / Andere benamingen Urumchi, Wulumuchi
+650100|ru|Урумчи||https://nl.m.wikipedia.org/wiki/%C3%9Cr%C3%BCmchi|Russisch Урумчи́ (stress mark dropped by folding)
+650100|ug-Arab|ئۈرۈمچى||https://www.primidi.com/xinjiang/subdivisions|ئۈرۈمچى شەھرى Ürümchi Shehri
+650100|zh|乌市|weak|https://hanciba.com/cidian/ci_乌鲁木齐.html|乌鲁木齐,通称“乌市”,旧称迪化
+650103|ug-Arab|سايباغ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Saybag District سايباغ رايونى Saybagh Rayoni 650103
+650103|ug-Latn|Saybagh||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Saybag District / / Saybagh Rayoni / Saybag Rayoni / 沙依巴克区 / 650103
+650104|ug-Arab|يېڭىشەھەر||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Xinshi District يېڭىشەھەر رايونى Yëngishahar Rayoni 650104
+650104|ug-Latn|Yëngisheher||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Xinshi District / / Yëngisheher Rayoni / Yengixahar Rayoni / 新市区 / 650104
+650105|ug-Arab|بۇلاقتاغ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Shuimogou District بۇلاقتاغ رايونى Bulaqtagh Rayoni 650105
+650105|ug-Latn|Bulaqtagh||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Shuimogou District / / Bulaqtagh Rayoni / Bulaktag Rayoni / 水磨沟区 / 650105
+650106|ug-Arab|تۇدۇڭخابا||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Toutunhe District تۇدۇڭخابا رايونى Tudungxaba Rayoni 650106
+650106|ug-Latn|Tudungxaba||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Toutunhe District / / Tudungxaba Rayoni / Tudunghaba Rayoni / 头屯河区 / 650106
+650107|ug-Arab|داۋانچىڭ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Dabancheng District داۋانچىڭ رايونى Dabancheng Rayoni 650107
+650121|ug-Latn|Ürümchi Nahiyisi||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Ürümqi County / / Ürümchi Nahiyisi / Ürümqi Nahiyisi / 乌鲁木齐县 / 650121
+650200|ug-Arab|قاراماي||https://www.primidi.com/xinjiang/subdivisions|قاراماي شەھرى
+650202|ug-Arab|مايتاغ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Dushanzi District مايتاغ رايونى
+650202|ug-Latn|Maytağ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Dushanzi District 独山子 区 Dúshānzǐ Qū مايتاغ رايونى Maytağ Rayoni (Turkish-alphabet ğ = gh)
+650204|ug-Arab|جەرەنبۇلاق||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Baijiantan District 白碱滩区 جەرەنبۇلاق رايونى Cerenbulak Rayoni
+650205|ug-Arab|ئورقۇ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Urho District 乌尔禾 区 ئورقۇ رايونى Orku Rayoni
+650400|ug-Arab|تۇرپان||https://www.primidi.com/xinjiang/subdivisions|9 Turpan Turpan تۇرپان ۋىلايىتى Turpan Wilayiti
+650500|ug-Arab|قۇمۇل||https://www.primidi.com/xinjiang/subdivisions|قۇمۇل ۋىلايىتى
+652700|zh|博州|weak|https://gudianfeng.com/new/zs6182349.html|博尔塔拉蒙古自治州(简称:博州),隶属新疆维吾尔自治区 ... 下辖地区有:博乐市、阿拉山口市、精河县、温泉县
+652824|ug-Arab|چاقىلىق||https://en.wikipedia.org/wiki/Ruoqiang_County|transliterated from Uyghur as Qakilik County (چاقىلىق ناھىيىسى; )
+652824|ug-Latn|Charkhlik||https://wonilvalve.com/index.php?q=Https%3A%2F%2Fen.m.wikipedia.org%2Fwiki%2FRuoqiang_County|若羌县 (Chinese) چاقىلىق ناھىيىسى (Uyghur) Qakilik, Charkhlik, Chochiang
+652824|ug-Latn|Qakilik||https://wonilvalve.com/index.php?q=Https%3A%2F%2Fen.m.wikipedia.org%2Fwiki%2FRuoqiang_County|Qakilik, Charkhlik, Chochiang
+652824|ug-Latn|Chaqiliq||https://en-academic.com/dic.nsf/enwiki/3517174|historically known as Charkliq, Chaqiliq, or Qakilik, Uyghur: چاقىلىق ناھىيىسى
+652900|ug-Arab|ئاقسۇ|abroad|https://www.primidi.com/xinjiang/subdivisions|ئاقسۇ ۋىلايىتى
+652902|ug-Arab|كۇچار||https://de.wikial.top/wiki/Kuqa,_Xinjiang|Kuqa كۇچار شەھىرى 库车市 Kuchar, Kucha, Kuche
+652902|ug-Latn|Kuchar||https://de.wikial.top/wiki/Kuqa,_Xinjiang|Kuqa كۇچار شەھىرى 库车市 Kuchar, Kucha, Kuche
+652924|ug-Arab|شايار||http://ug.wikipedia.org/wiki/%D8%B4%D8%A7%D9%8A%D8%A7%D8%B1%20%D9%86%D8%A7%DA%BE%D9%89%D9%8A%D9%89%D8%B3%D9%89|شايار ناھىيىسى 沙雅县.Shayar County (ئۇيغۇر لاتىن يېزىقى: Shayar Nahiyisi)
+652927|ug-Arab|ئۇچتۇرپان||https://howlingpixel.com/i-en/Uqturpan_County|Uqturpan County (Uyghur: ئۇچتۇرپان ناھىيىسى; Chinese: 乌什吐鲁番县)
+653001|ug-Arab|ئاتۇش||https://alchetron.com/Artux|Artux, Atush or Atushi (... Uyghur: ئاتۇش, Атуш, ULY: Atush ...)
+653001|ug-Latn|Atush||https://alchetron.com/Artux|Uyghur: ئاتۇش, Атуш, ULY: Atush
+653100|ru|Кашгар||https://mn.m.wikipedia.org/wiki/%D0%9A%D0%B0%D1%88%D0%B3%D0%B0%D1%80_%D1%82%D0%BE%D0%B9%D1%80%D0%BE%D0%B3|хятадаар 喀什地区 [Kāshí Dìqū] уйгураар قەشقەر ۋىلايىتى [Qeshqer Wilayiti] оросоор Округ Кашгар (оросоор = in Russian)
+653100|ug-Arab|قەشقەر||https://www.primidi.com/xinjiang/subdivisions|قەشقەر ۋىلايىتى
+653121|ru|Кона Шехер||https://hmong.ru/wiki/Shufu|также транслитерируемый с уйгурского как округ Конаксахар или округ Конашехер / округ Кона Шехер
+653121|ug-Arab|كونا شەھەر||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FShufu_County|Shufu County 疏附县كونا شەھەر ناھىيىسى ... Uyghur قەشقەر كونا شەھەر ناھىيىسى Literal meaning Kashgar Old Town County
+653121|ug-Latn|Kona Sheher||https://hmong.ru/wiki/Shufu|also transliterated from Uyghur as ... Konasheher / Kona Sheher (ru: округ Конашехер / округ Кона Шехер)
+653121|ug-Latn|Konasheher||https://debianws.lexgopc.com/wiki143/index.php?title=Shufu_County|also transliterated from Uyghur as Konaxahar County or Konasheher County
+653121|ug-Latn|Konaxahar||https://debianws.lexgopc.com/wiki143/index.php?title=Shufu_County|also transliterated from Uyghur as Konaxahar County
+653122|ug-Arab|يېڭىشەھەر||https://wap.bdmobi.com/view_html.php?lang=en&q=Shule_County&sq=Albert+Einstein|Shule County 疏勒县 يېڭىشەھەر ناھىيىسى (Uyghur) Yengisheher, Yengixahar
+653122|ug-Latn|Yengisheher||https://wap.bdmobi.com/view_html.php?lang=en&q=Shule_County&sq=Albert+Einstein|Shule County, also known as Yengisheher County or Yengixahar County
+653123|ug-Arab|يېڭىسار||https://ug.m.wikipedia.org/wiki/%D9%8A%DB%90%DA%AD%D9%89%D8%B3%D8%A7%D8%B1_%D9%86%D8%A7%DA%BE%D9%89%D9%8A%D9%89%D8%B3%D9%89|يېڭىسار ناھىيىسى 英吉沙县.Yengisar County
+653125|ug-Arab|يەكەن||http://cryer.org.uk/Yarkent_County|Uig: يەكەن (ياركەنت) ناھىيىسى
+653125|ug-Arab|ياركەنت||http://cryer.org.uk/Yarkent_County|Uig: يەكەن (ياركەنت) ناھىيىسى
+653125|ug-Latn|Yarkent||http://cryer.org.uk/Yarkent_County|Uly: Yeken (Yarkent) Nahiyisi
+653127|ru|Мекит||https://ru.wikibrief.org/wiki/Makit_County|Округ Макит. مەكىت ناھىيىسى. 麦盖提 县. Мекит, Маркит, Меркет Базар, Майгаити
+653127|ug-Arab|مەكىت||http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-uyghur-autonomous_1812.html|Makit County (مەكىت ناھىيىسى Makit Nahiyisi/麦盖提县)
+653128|ug-Arab|يوپۇرغا||https://dewiki.de/Lexikon/Yopurga|Arabisch-Persisch (Kona Yeziⱪ):يوپۇرغا ناھىيىسى ... Kurzzeichen:岳普湖县
+653131|ug-Arab|تاشقۇرغان||http://cryer.org.uk/Tashkurgan_County|Uig: تاشقۇرغان تاجىك ئاپتونوم ناھىيىسى
+653131|ug-Latn|Tashqurghan||http://cryer.org.uk/Tashkurgan_County|Uly: Tashqurghan Tajik Aptonom Nahiyisi
+653131|ug-Latn|Taj Qurghan||http://en.wikipedia.org/wiki/Taxkorgan_Tajik_Autonomous_County|(sometimes spelled Tashkorgan, Taxkorgan, Taj Qurghan, etc.)
+653200|ug-Arab|خوتەن||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Hotanin prefektuuri (uiguuriksi خوتەن ۋىلايىتى, Xoten Wilayiti) kiin. 和田地区
+653200|ug-Latn|Xoten||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|uiguuriksi خوتەن ۋىلايىتى, Xoten Wilayiti
+653222|ug-Arab|قاراقاش||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Karakax (Moyu) (kiin. 墨玉县, uiguuriksi قاراقاش ناھىيىسى, Qaraqash Nahiyisi)
+653223|ug-Arab|گۇما||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Pishan (Guma) (kiin. 皮山县, uiguuriksi گۇما ناھىيىسى, Guma Nahiyisi)
+653225|ug-Arab|چىرا|abroad|https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Qira (kiin. 策勒县, uiguuriksi چىرا ناھىيىسى, Chira Nahiyisi)
+653225|ug-Latn|Chira|abroad|https://de.qa.edu.vn/fi/Hotanin_prefektuuri|uiguuriksi چىرا ناھىيىسى, Chira Nahiyisi
+653227|ug-Arab|نىيە||https://en.wikipedia.org/wiki/Niya_County|Niya County (transliterated from the Uyghur نىيە ناھىيىسى ; ), also from Mandarin Chinese as Minfeng County
+653227|ug-Latn|Niyă||https://wikiwand.com/en/articles/Niya_County|transliterated from the Uyghur نىيە ناھىيىسى Niyă Nahiyisi ; Chinese: 尼雅县
+654000|ug-Arab|ئىلى|abroad|https://www.primidi.com/xinjiang/subdivisions|11 Ili ... ئىلى قازاق ئاپتونوم ئوبلاستى Ili QazaQ Aptonom Oblasti 伊犁哈萨克自治州
+654002|kk|Құлжа||https://kaz.inform.kz/news/kulzha-nesmen-tartimdi-kandastardin-konakzhayligi-turisterd-tant-ett-39c8c5/|Құлжа (Инин) қаласы
+654002|kk-Arab|قۇلجا||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|каз. قۇلجا, Құлжа
+654002|ru|Кульджа||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа) или Ини́н (кит. упр. 伊宁) — городской уезд
+654002|ru|Инин||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа) или Ини́н (кит. упр. 伊宁) — городской уезд
+654002|ug-Arab|غۇلجا||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа)
+654021|kk-Latn|Qulja||https://de.m.wikipedia.org/wiki/Gulja_(Kreis)|Gulja (Yining) (Kasachisch: قۇلجا اۋدانى / Құлжа ауданы / Qulja Awdanı) ist ein Kreis ... Ili
+654021|ug-Arab|غۇلجا||https://de.m.wikipedia.org/wiki/Gulja_(Kreis)|Arabisch-Persisch (Kona Yeziⱪ): غۇلجا ناھىيىس ... 伊宁县
+654200|ug-Arab|تارباغاتاي|abroad|https://www.primidi.com/xinjiang/subdivisions|تارباغاتاي ۋىلايىتى
+654200|ug-Latn|Tarbaghatay|abroad|https://www.primidi.com/xinjiang/subdivisions|3 Tarbagatay Qoqek تارباغاتاي ۋىلايىتى Tarbaghatay Wilayiti 塔城地区
+654300|ug-Arab|ئالتاي|abroad|https://www.primidi.com/xinjiang/subdivisions|ئالتاي ۋىلايىتى
+659001|ug-Arab|شىخەنزە||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Shihezi City 石河子 市 شىخەنزە شەھىرى Şihenze Şehiri
+659002|ug-Arab|ئارال|abroad|https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Byen Aral 阿拉尔 市 ئارال شەھىرى Aral Şehiri
+659003|ug-Arab|تۇمشۇق||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Tumushuke City 图木舒克 市 تۇمشۇق شەھىرى Tumşuk Şehiri
+659003|ug-Latn|Tumşuk||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|تۇمشۇق شەھىرى Tumşuk Şehiri (Turkish-alphabet ş = sh)
+"""
+
+#: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per
+#: sound: ش sh, غ gh, چ ch, ڭ ng, ژ zh...) with the ULY letters where that table differs (خ x, ە e, ې ë; the
+#: hamza carrier ئ is not written at the start of a word): sources in `ULY_SOURCES`.
+ULY_LETTERS = {
+    "ا": "a", "ە": "e", "ب": "b", "پ": "p", "ت": "t", "ج": "j", "چ": "ch", "خ": "x", "د": "d", "ر": "r",
+    "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ک": "k", "گ": "g",
+    "ڭ": "ng", "ل": "l", "م": "m", "ن": "n", "ھ": "h", "و": "o", "ۇ": "u", "ۆ": "ö", "ۈ": "ü", "ۋ": "w",
+    "ې": "ë", "ى": "i", "ی": "i", "ي": "y", "ئ": "", " ": " ",
+}  # fmt: skip
+ULY_SOURCES = (
+    "https://staatsbibliothek-berlin.de/die-staatsbibliothek/abteilungen/ostasien/recherche-und-ressourcen/"
+    "zentralasiatischer-katalog/transkription-uyghur",
+    "https://gateway.ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Uyghur_Latin_Y%C3%ABziqi.html",
+)
+
+
+def uly_from_arabic(name: str) -> str:
+    """The ULY (Uyghur Latin) spelling of a Uyghur Arabic-script name: قەشقەر -> Qeshqer.
+
+    Why derive it: the scripts correspond letter for letter, and Latin-script records (ERP exports, shipping
+    documents) write the ULY form, so every sourced Arabic-script name gives its Latin form without a
+    second source. A letter outside the table is an error, not a silent gap.
+    """
+    out = []
+    for ch in name:
+        if ch not in ULY_LETTERS:
+            raise ValueError(
+                f"{name!r}: {ch!r} (U+{ord(ch):04X}) is not a Uyghur Arabic letter in ULY_LETTERS"
+            )
+        out.append(ULY_LETTERS[ch])
+    return " ".join(w[:1].upper() + w[1:] for w in "".join(out).split())
+
+
+def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
+    """Per division code: (language, name, flag, source URL, evidence), plus the derived ULY spellings."""
+    table: dict[str, list[tuple[str, str, str, str, str]]] = {}
+    for line in LOCAL_NAMES.strip().splitlines():
+        code, lang, name, flag, url, evidence = (part.strip() for part in line.split("|", 5))
+        if flag not in ("", "abroad", "weak") or not url.startswith("http"):
+            raise ValueError(f"LOCAL_NAMES row {line!r}: flag or source URL malformed")
+        rows = table.setdefault(code, [])
+        rows.append((lang, name, flag, url, evidence))
+        if lang == "ug-Arab":
+            rows.append(("ug-Latn", uly_from_arabic(name), flag, url, f"ULY of {name} (derived)"))
+        if (
+            lang == "zh"
+        ):  # a Chinese abbreviation is written in pinyin too (博州 -> Bozhou), like the short names
+            rows.append(("zh-Latn", _pinyin(name)[1], flag, url, f"pinyin of {name} (derived, pypinyin)"))
+    return table
+
+
 def _curated() -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
     for line in CURATED.strip().splitlines():
@@ -242,6 +388,7 @@ def build_rows(divisions_csv: str) -> list[dict[str, str]]:
 
     to_hant = opencc.OpenCC("s2t")
     curated = _curated()
+    locals_ = local_names()
     rows: list[dict[str, str]] = []
     for div in csv.DictReader(io.StringIO(divisions_csv)):
         code, name = div["code"].strip(), div["name"].strip()
@@ -254,6 +401,20 @@ def build_rows(divisions_csv: str) -> list[dict[str, str]]:
             raise ValueError(f"curated row {code}: historic codes and note are in the wrong columns")
         short = _short(name)
         toned, plain, spaced = _pinyin(short)
+        local = list(dict.fromkeys(n for _, n, _, _, _ in locals_.get(code, [])))
+        flagged = locals_.get(code, [])
+        abroad = list(
+            dict.fromkeys(
+                [v.strip() for v in amb_abroad.split(",") if v.strip()]
+                + [n for _, n, f, _, _ in flagged if f == "abroad"]
+            )
+        )
+        weak = list(
+            dict.fromkeys(
+                [v.strip() for v in amb_cn.split(",") if v.strip()]
+                + [n for _, n, f, _, _ in flagged if f == "weak"]
+            )
+        )
         rows.append(
             {
                 "division_code": code,
@@ -268,17 +429,35 @@ def build_rows(divisions_csv: str) -> list[dict[str, str]]:
                 "pinyin": plain,
                 "pinyin_spaced": spaced,
                 "latin_variants": "|".join(v.strip() for v in variants.split(",") if v.strip()),
+                "local_names": "|".join(local),
                 "historic_codes": historic,
-                "ambiguous": "true" if (amb_cn or amb_abroad) else "false",
-                "ambiguous_in_china": "|".join(v.strip() for v in amb_cn.split(",") if v.strip()),
-                "ambiguous_abroad": "|".join(v.strip() for v in amb_abroad.split(",") if v.strip()),
+                "ambiguous": "true" if (weak or abroad) else "false",
+                "ambiguous_in_china": "|".join(weak),
+                "ambiguous_abroad": "|".join(abroad),
                 "note": note,
             }
         )
-    missing = set(curated) - {r["division_code"] for r in rows}
+    missing = (set(curated) | set(locals_)) - {r["division_code"] for r in rows}
     if missing:
         raise ValueError(f"curated codes absent from the division list: {sorted(missing)}")
     return rows
+
+
+def name_sources() -> list[dict[str, str]]:
+    """Every local name with the page it came from, for the sidecar (derived ULY names say so)."""
+    return [
+        {"division_code": code, "language": lang, "name": name, "source": url, "evidence": evidence}
+        for code, rows in sorted(local_names().items())
+        for lang, name, _, url, evidence in rows
+    ]
+
+
+def write_meta_sources(meta_path: Path) -> None:
+    """Put the local names' sources into the sidecar, keeping its hand-edited keys."""
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["name_sources"] = name_sources()
+    meta["uly_derivation_sources"] = list(ULY_SOURCES)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str]) -> None:
@@ -291,6 +470,7 @@ def main(argv: list[str]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {len(rows)} places to {out}")
+    write_meta_sources(out.with_suffix(".meta.json"))
     if len(argv) > 3:  # a china-division dist/ directory: also rewrite the other-China context places
         dist = Path(argv[3])
         context = build_context_rows(

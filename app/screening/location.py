@@ -10,9 +10,19 @@ see why. Traps are modelled explicitly rather than left to luck:
   naming the other city or province is counter-evidence;
 - names shared with places abroad (Aksu, Altay, Khorgos) count only when the country is China, and names
   that are also common words or other Chinese places (天山, 温泉, Yiwu) count only weakly;
-- a USCC says where the company registered, which is weaker evidence about one of its facilities.
+- a USCC says where the company registered, which is weaker evidence about one of its facilities;
+- a place word after an XUAR city in a Chinese address names something inside it (和田市北京工业园区 is a
+  park in Hotan, not Beijing), and a weak name is corroborated by its own prefecture or county (Jinghe
+  Xian, Bozhou);
+- the same place named again (a company name repeating its city) is one piece of evidence, not two, so a
+  foreign country outweighs a bare city name (Kashi, India);
+- XPCC units (第八师一二一团, 农七师, "150 Tuan", "8th Division 121st Regiment") are all in the XUAR;
+- a structured region or city field one letter off a region or prefecture name (Xingjiang, Urumuqi), or the
+  pinyin initials of one (WLMQ), is a weaker signal; free text gets no such leniency.
 
-Conflicting strong evidence (an Urumqi address with Kazakh coordinates) yields "uncertain", not a guess.
+Site coordinates inside the XUAR outweigh a place elsewhere named in the text (often the head office), unless
+more than two strong text signals say otherwise; other conflicting strong evidence (an Urumqi address with
+Kazakh coordinates) yields "uncertain", not a guess.
 """
 
 from __future__ import annotations
@@ -63,8 +73,13 @@ W_USCC_XPCC = 2.2
 W_USCC_OTHER = -1.5
 W_COORD = 6.0
 W_COORD_EDGE = 2.0
+W_CORROBORATED = 4.0  # a weak name whose prefecture (or county) is named too: 精河 + 博州
+W_FUZZY = 2.5  # one letter off a region/prefecture name, or its pinyin initials, in a structured field
+W_XPCC = 4.0  # an XPCC unit spelled out: division + regiment, 农七师, XPCC + a unit
+W_XPCC_PART = 3.0  # one unit alone: 第七师, 一四三团, "150 Tuan", or "XPCC" / "Bingtuan" with no unit
 THRESHOLD = 2.0
 CONFLICT = 3.0
+COORD_OVERRIDE = 8.0  # coordinates inside the XUAR outweigh opposing text evidence up to this much
 EDGE_DEG = 0.05  # display-grade boundary: within ~5 km of the line, coordinates are weaker evidence
 
 _CN_NAMES = {
@@ -138,7 +153,8 @@ _EXCLUSIONS = ("阿克苏诺贝尔", "哈密瓜", "仓库车", "位于田", "ham
 _CJK_STREET = re.compile(r"[东西南北中一二三四五六七八九十]{0,2}(?:路|街|大街|大道|道|巷|胡同|弄)")
 _LATIN_STREET = re.compile(
     r" ?(?:(?:north|south|east|west|middle|central|nan|bei|dong|xi|zhong|n|s|e|w|1st|2nd|3rd) )?"
-    r"(?:road|rd|street|str|st|avenue|ave|lu|jie|dadao|lane|alley|boulevard|blvd)(?![a-z0-9])"
+    r"(?:road|rd|street|str|st|avenue|ave|(?:nan|bei|dong|xi|zhong)?(?:lu|jie|dajie)|dadao|lane|alley|boulevard|blvd)"
+    r"(?![a-z0-9])"
 )
 _LATIN_COUNTY = re.compile(r" (?:xian|county)(?![a-z0-9])")
 # Latin words that are administrative suffixes after a place name ("Shule Xian" is Shule County, not Xi'an).
@@ -152,15 +168,25 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
+# Arabic-script letters written two ways in Uyghur text (Farsi yeh and keheh for Uyghur i and k); tatweel and
+# zero-width joiners are presentation only.
+_ARABIC_FOLD = {"\u06cc": "\u0649", "\u06a9": "\u0643", "\u0640": "", "\u200c": "", "\u200d": ""}
+# Letters a non-CJK name must not touch on either side (Latin, Cyrillic, Arabic script, digits).
+_WORD = "a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0600-\u06ff"
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    ch = _ARABIC_FOLD.get(ch, ch)
+    if not ch:
+        return ""
     out = unicodedata.normalize("NFKC", ch)
     out = "".join(c for c in unicodedata.normalize("NFD", out) if not unicodedata.combining(c)).casefold()
     result = []
     for c in out:
         if c in "'’`ʼ‘":
             continue
-        if c.isalnum() or "\u3400" <= c <= "\u9fff":
+        if (c.isalnum() and not unicodedata.category(c).startswith("M")) or "\u3400" <= c <= "\u9fff":
             result.append(c)
         else:
             result.append(" ")
@@ -188,6 +214,167 @@ def normalise(text: str) -> tuple[str, list[int]]:
 def fold_key(text: str) -> str:
     """The folded form of a name, as `normalise` would produce it."""
     return normalise(text)[0].strip()
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable pypinyin knows (about 410)."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PINYIN_DICT
+
+    chars = "".join(chr(c) for c in PINYIN_DICT if 0x4E00 <= c <= 0x9FFF)
+    return frozenset(x for x in lazy_pinyin(chars) if x.isalpha())
+
+
+@lru_cache(maxsize=4096)
+def _is_pinyin(token: str) -> bool:
+    """True if the token splits into two or more Mandarin syllables ("taicheng", "xingjiang")."""
+    syllables = _pinyin_syllables()
+    n = len(token)
+    reach = [0] + [-1] * n  # fewest syllables to reach each position (-1: unreachable)
+    for i in range(n):
+        if reach[i] < 0:
+            continue
+        for j in range(i + 1, min(n, i + 6) + 1):
+            if token[i:j] in syllables and (reach[j] < 0 or reach[j] > reach[i] + 1):
+                reach[j] = reach[i] + 1
+    return reach[n] >= 2
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True if a and b differ by exactly one insertion, deletion, substitution or adjacent transposition."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) != 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+# XPCC units. Divisions 1-14 in Chinese numerals (第一师..第十四师, 农X师 until 2012); regiments read digit
+# by digit (一二一团) or as digits (43团). Sources: xuar_gazetteer.meta.json, local_names_notes.
+_ZH_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_NUM = "〇零一二三四五六七八九十"
+_XPCC_DIVISION_ZH = re.compile(rf"(兵团)?([第农])([{_ZH_NUM}]{{1,3}})师(?![范傅兄弟姐妹生资父母爷])")
+# 团 ends many words (集团, 共青团) and starts others (团购, 团结): a regiment is a number right before it.
+_XPCC_REGIMENT_ZH = re.compile(
+    rf"(?<![{_ZH_NUM}\d])([{_ZH_NUM}]{{1,4}}|\d{{2,3}})团(?![购队体结员委支伙聚建拜费餐圆子扇练课战长])"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_XPCC_DIVISION_EN = re.compile(
+    rf"(?<![a-z0-9])(?:(\d{{1,2}}){_ORD} ?div(?:ision)?|div(?:ision)? (?:no )?(\d{{1,2}}))(?![a-z0-9])"
+)
+_XPCC_REGIMENT_EN = re.compile(
+    rf"(?<![a-z0-9])(?:(\d{{1,3}}){_ORD} ?(regiment|tuan)|(regiment|tuan) (?:no )?(\d{{1,3}}))(?![a-z0-9])"
+)
+_XPCC_NAME_EN = re.compile(r"(?<![a-z0-9])(xpcc|bingtuan|production and construction corps)(?![a-z0-9])")
+_PINYIN_NUMBERS = (
+    "shisi",
+    "shisan",
+    "shier",
+    "shiyi",
+    "yi",
+    "er",
+    "san",
+    "si",
+    "wu",
+    "liu",
+    "qi",
+    "ba",
+    "jiu",
+    "shi",
+)
+_XPCC_NONG_PINYIN = re.compile(r"(?<![a-z0-9])nong ?(" + "|".join(_PINYIN_NUMBERS) + r") ?shi(?![a-z0-9])")
+
+
+def _zh_number(text: str) -> int | None:
+    """一四三 -> 143 (digit by digit), 十四 -> 14, 四十七 -> 47, 八 -> 8; None if it is not a number."""
+    if "十" not in text:
+        return int("".join(str(_ZH_DIGITS[c]) for c in text)) if all(c in _ZH_DIGITS for c in text) else None
+    head, _, tail = text.partition("十")
+    if (
+        len(head) > 1
+        or len(tail) > 1
+        or (head and head not in _ZH_DIGITS)
+        or (tail and tail not in _ZH_DIGITS)
+    ):
+        return None
+    return (_ZH_DIGITS[head] if head else 1) * 10 + (_ZH_DIGITS[tail] if tail else 0)
+
+
+def _xpcc_units(norm: str, text: str) -> tuple[float, str, str] | None:
+    """(weight, span, description) for the XPCC unit the text names, or None. `norm` is the folded text."""
+    division = regiment = None
+    for m in _XPCC_DIVISION_ZH.finditer(text):
+        n = _zh_number(m.group(3))
+        if n is not None and 1 <= n <= 14:
+            division = (m, n, m.group(1) is not None or m.group(2) == "农")
+            break
+    for m in _XPCC_REGIMENT_ZH.finditer(text):
+        digits = m.group(1)
+        n = int(digits) if digits.isdigit() else _zh_number(digits)
+        if n is None or n < 1:
+            continue
+        # Alone, only the XPCC's own forms: three digits read one by one (一四三团) or written as digits.
+        alone_ok = (digits.isdigit() and 10 <= n <= 299) or (
+            len(digits) == 3 and "十" not in digits and 100 <= n <= 299
+        )
+        regiment = (m, n, alone_ok)
+        break
+    if division is not None and regiment is not None:
+        span = text[division[0].start() : max(division[0].end(), regiment[0].end())]
+        return W_XPCC, span, f"division {division[1]}, regiment {regiment[1]}"
+    if division is not None:
+        m, n, explicit = division
+        return (W_XPCC if explicit else W_XPCC_PART), m.group(0), f"division {n}"
+    if regiment is not None and regiment[2]:
+        return W_XPCC_PART, regiment[0].group(0), f"regiment {regiment[1]}"
+    nong = _XPCC_NONG_PINYIN.search(norm)
+    if nong is not None:
+        return W_XPCC, nong.group(0), "an agricultural division (Nong-N-shi, the pinyin of 农N师)"
+    div_en = next(
+        (m for m in _XPCC_DIVISION_EN.finditer(norm) if 1 <= int(m.group(1) or m.group(2)) <= 14), None
+    )
+    reg_en = next(iter(_XPCC_REGIMENT_EN.finditer(norm)), None)
+    name_en = _XPCC_NAME_EN.search(norm)
+    reg_tuan = reg_en is not None and "tuan" in (reg_en.group(2) or reg_en.group(3) or "")
+    if div_en is not None and reg_en is not None:
+        return W_XPCC, f"{div_en.group(0)} / {reg_en.group(0)}", "a division and regiment"
+    if name_en is not None and (div_en is not None or reg_en is not None):
+        unit = div_en if div_en is not None else reg_en
+        assert unit is not None
+        return W_XPCC, f"{name_en.group(0)} / {unit.group(0)}", "a unit"
+    if reg_tuan and reg_en is not None:
+        return W_XPCC_PART, reg_en.group(0), "a regiment farm (tuan)"
+    if name_en is not None:
+        return W_XPCC_PART, name_en.group(0), "the XPCC itself (no unit named)"
+    return None
 
 
 _Trie = dict[str, "_Trie"]
@@ -278,9 +465,32 @@ class LocationDetector:
                         ),
                     )
         self._entries = entries
+        _pinyin_syllables()  # loaded once per process, here rather than inside the first record's timing
+        # Structured fields only: two-syllable pinyin ("Xin Jiang", "Ha Mi"), pinyin initials ("WLMQ") and the
+        # names a one-letter slip is forgiven against (region, prefectures, cities; not names shared abroad).
+        self._structured: dict[str, Place] = {}
+        self._initials: dict[str, Place] = {}
+        self._fuzzy: dict[str, Place] = {}
+        for place in gazetteer.places:
+            syllables = fold_key(place.pinyin_spaced).split()
+            if place.level in ("region", "prefecture") and len(syllables) == 2:
+                self._structured.setdefault(" ".join(syllables), place)
+            if place.level in ("region", "prefecture") and len(syllables) >= 4:
+                self._initials.setdefault("".join(x[0] for x in syllables), place)
+            # Counties and districts only by their long names (8+ letters: Tashqurghan), where one slip
+            # cannot reach another real name.
+            city_level = place.level in ("region", "prefecture", "xpcc_city") or (
+                place.level == "county" and not re.search(r"County|District", place.name_en)
+            )
+            abroad_keys = {fold_key(n) for n in place.abroad_names}
+            for name in place.names:
+                key = fold_key(name)
+                long_enough = len(key) >= (6 if city_level else 8)
+                if long_enough and key.isascii() and key.isalpha() and key not in abroad_keys:
+                    self._fuzzy.setdefault(key, place)
         latin = [k for k in entries if not _is_cjk(k)]
         cjk = [k for k in entries if _is_cjk(k)]
-        self._latin = re.compile(r"(?<![a-z0-9])(?:" + _trie_pattern(latin) + r")(?![a-z0-9])")
+        self._latin = re.compile(rf"(?<![{_WORD}])(?:" + _trie_pattern(latin) + rf")(?![{_WORD}])")
         self._cjk = re.compile(_trie_pattern(cjk))
         self._exclusions = re.compile("|".join(re.escape(fold_key(x)) for x in _EXCLUSIONS))
         countries = {fold_key(k): v for k, v in _TEXT_COUNTRIES.items()}
@@ -412,12 +622,16 @@ class LocationDetector:
                     W_REGION_OTHER,
                     "The region code names a Chinese province other than the XUAR.",
                 )
-            else:
-                self._place_signals("region", record.region, country, signals)
+            elif not self._place_signals("region", record.region, country, signals):
+                self._structured_signals("region", record.region, signals)
+            self._xpcc_signal("region", record.region, signals)
         if record.city and record.city.strip():
-            self._place_signals("city", record.city, country, signals)
+            if not self._place_signals("city", record.city, country, signals):
+                self._structured_signals("city", record.city, signals)
+            self._xpcc_signal("city", record.city, signals)
         if record.address and record.address.strip():
             self._place_signals("address", record.address, country, signals)
+            self._xpcc_signal("address", record.address, signals)
             if cn_or_unknown:
                 for m in _POSTAL_TEXT.finditer(record.address):
                     sig(
@@ -446,12 +660,19 @@ class LocationDetector:
                             f"{m.group(1)} is the GB/T 2260 code of {place.name_en} in the XUAR.",
                         )
                         break
+        # A name repeating a place the address or city already names is the same evidence, not more.
+        named = {
+            s.matched.split(" ", 1)[0]
+            for s in signals
+            if s.kind in ("place_name", "structured_region") and s.weight > 0
+        }
         for field in ("name", "name_local"):
             value = getattr(record, field)
             if value:
-                self._name_signals(field, value, country, signals)
+                self._name_signals(field, value, country, signals, named)
+                self._xpcc_signal(field, value, signals, cap=W_NAME)
         for alias in record.aliases:
-            self._name_signals("aliases", alias, country, signals)
+            self._name_signals("aliases", alias, country, signals, named)
 
         if record.postal_code and record.postal_code.strip():
             digits = re.sub(r"\s", "", unicodedata.normalize("NFKC", record.postal_code))
@@ -550,16 +771,51 @@ class LocationDetector:
 
     def _place_signals(
         self, field: str, text: str, country: str | None, signals: list[LocationSignal]
-    ) -> None:
+    ) -> bool:
+        """Signals for the places a region, city or address field names; True if it named any place."""
         strong_w = {"region": W_REGION, "city": W_CITY, "address": W_ADDRESS}[field]
         other_w = W_REGION_OTHER if field in ("region", "city") else W_OTHER_ADDRESS
+        hits = self._scan(text)
+        norm = normalise(text)[0]
+        corroborated = self._corroborated(hits)
+        containers = [
+            h
+            for h in hits
+            if h.entry.place is not None
+            and not h.street
+            and (h.entry.strength == "strong" or id(h) in corroborated)
+            and _is_cjk(norm[h.start : h.end])
+            and norm[h.start : h.end].endswith(_ADMIN_SUFFIXES)
+        ]
+        xuar_spans = {(h.start, h.end) for h in hits if id(h) in corroborated}
         seen: set[object] = set()
-        for hit in self._scan(text):
+        for hit in hits:
             entry = hit.entry
             if entry.strength == "other":
-                if hit.street or entry.label in seen:
+                span_key = ("other", hit.start, hit.end)
+                if (
+                    hit.street
+                    or entry.label in seen
+                    or span_key in seen
+                    or (hit.start, hit.end) in xuar_spans
+                ):
                     continue
-                seen.add(entry.label)
+                seen.update((entry.label, span_key))
+                inside = self._contained_in(hit, norm, containers)
+                if inside is not None:
+                    signals.append(
+                        LocationSignal(
+                            kind="trap",
+                            field=field,
+                            span=hit.span,
+                            matched=f"{entry.label} (a name inside {inside.name_en})",
+                            weight=0.0,
+                            explanation=f"'{hit.span}' follows {inside.name_en} in the address and is not an "
+                            "administrative unit there: it names something inside it (a park, a company), "
+                            "not the place elsewhere in China.",
+                        )
+                    )
+                    continue
                 signals.append(
                     LocationSignal(
                         kind="country_context",
@@ -589,12 +845,19 @@ class LocationDetector:
                     )
                 )
                 continue
-            if place.division_code in seen:
+            # One signal per place and per span: "Kashi" names the prefecture and its city, once.
+            if place.division_code in seen or ("span", hit.start, hit.end) in seen:
                 continue
-            seen.add(place.division_code)
+            seen.update((place.division_code, ("span", hit.start, hit.end)))
             matched = f"{place.division_code} {place.name_en}"
             region_level = place.level == "region"
-            if entry.strength == "strong":
+            if id(hit) in corroborated and entry.strength != "strong":
+                w = W_CORROBORATED if entry.strength == "weak" else strong_w
+                why = (
+                    f"'{hit.span}' names {place.name_en} in the XUAR: the same text names the "
+                    f"{'prefecture' if place.level == 'county' else 'county'} it goes with."
+                )
+            elif entry.strength == "strong":
                 w = strong_w
                 why = f"'{hit.span}' names {place.name_en}" + ("" if region_level else " in the XUAR") + "."
             elif entry.strength == "weak":
@@ -635,9 +898,140 @@ class LocationDetector:
                     explanation=why,
                 )
             )
+        return bool(hits)
+
+    def _corroborated(self, hits: list[_Hit]) -> set[int]:
+        """Hits whose XUAR place is confirmed by its parent or child named elsewhere in the same text.
+
+        Why: "Jinghe" alone may be 泾河 (Shaanxi) and "Bozhou" 亳州 (Anhui), but Jinghe County with the
+        abbreviation of its own prefecture, Bortala (博州), is the XUAR; two independent names agreeing on
+        the hierarchy are far stronger than either.
+        """
+        placed = [h for h in hits if h.entry.place is not None and not h.street]
+        out: set[int] = set()
+        for h in placed:
+            p = h.entry.place
+            assert p is not None
+            for other in placed:
+                q = other.entry.place
+                assert q is not None
+                if other.start == h.start or q.division_code == p.division_code:
+                    continue
+                if q.division_code == p.parent_code or q.parent_code == p.division_code:
+                    if other.entry.strength == "abroad" or h.entry.strength == "abroad":
+                        continue
+                    out.update((id(h), id(other)))
+        return out
+
+    def _contained_in(self, hit: _Hit, norm: str, containers: list[_Hit]) -> Place | None:
+        """The XUAR unit a Chinese place word sits inside (和田市 | 北京工业园区), if the address says so.
+
+        Chinese addresses run from the larger unit to the smaller; a word for another place that comes
+        after an XUAR city or county, without an administrative suffix of its own, is the name of a park,
+        road or company there.
+        """
+        key = norm[hit.start : hit.end]
+        if not _is_cjk(key) or key.endswith(_ADMIN_SUFFIXES):
+            return None
+        if norm[hit.end : hit.end + 1] in ("省", "市", "区", "县", "州", "盟", "區", "縣"):
+            return None
+        for c in containers:
+            if c.end <= hit.start:
+                return c.entry.place
+        return None
+
+    def _structured_signals(self, field: str, text: str, signals: list[LocationSignal]) -> None:
+        """A region or city field that names no place exactly: a two-syllable pinyin form, pinyin initials,
+        or a one-letter slip from a region or prefecture name.
+
+        Why only structured fields: a field that holds a region or a city and nothing else has few ways to be
+        wrong, so "Xingjiang" or "WLMQ" there is the region or Urumqi; in free text the same leniency would
+        turn ordinary words into places.
+        """
+        folded = fold_key(text)
+        value = re.sub(r"\b(?:city|shi|province|sheng|region|diqu|prefecture|autonomous region)$", "", folded)
+        value = value.strip()
+        if not value:
+            return
+        place = self._structured.get(value)
+        how = "the region or prefecture's name in pinyin syllables"
+        if place is None and value.isascii() and value.isalpha() and 4 <= len(value) <= 6:
+            place = self._initials.get(value)
+            how = "the initials of the pinyin syllables of its name (an ERP abbreviation)"
+        if place is None:
+            for token in value.split():
+                target = self._one_edit(token, field)
+                if target is not None:
+                    place, key = target
+                    how = f"one letter off '{key}'"
+                    break
+        if place is None:
+            return
+        signals.append(
+            LocationSignal(
+                kind="structured_region" if field == "region" else "place_name",
+                field=field,
+                span=text,
+                matched=f"{place.division_code} {place.name_en} (approximate)",
+                weight=W_FUZZY,
+                explanation=f"The {field} field '{text}' is {how}: {place.name_en}. A weaker signal than an "
+                "exact name.",
+            )
+        )
+
+    def _one_edit(self, token: str, field: str) -> tuple[Place, str] | None:
+        """The region/prefecture name a token is one edit (same first letter) away from, if any.
+
+        A token that is itself valid pinyin of 2+ syllables is likely another Chinese place (Taicheng is not
+        a slip for Tacheng), so it is forgiven only when the field is the region and the target is the
+        region itself (Xingjiang).
+        """
+        if len(token) < 6 or not token.isascii() or not token.isalpha():
+            return None
+        pinyin = _is_pinyin(token)
+        for key, place in self._fuzzy.items():
+            if key[0] != token[0] or abs(len(key) - len(token)) > 1 or not _one_edit(key, token):
+                continue
+            if pinyin and not (field == "region" and place.level == "region"):
+                continue
+            return place, key
+        return None
+
+    def _xpcc_signal(
+        self, field: str, text: str, signals: list[LocationSignal], cap: float | None = None
+    ) -> None:
+        """One signal if the text names a unit of the XPCC (Bingtuan), every one of which is in the XUAR.
+
+        Divisions are numbered 1-14 (第八师, formerly 农八师 until 2012; "8th Division"); regiment farms carry
+        numbers (一二一团 read digit by digit, 150团, "121st Regiment", "150 Tuan"). "团" and "Division" are
+        common words, so a number alone counts only in forms the XPCC uses (3-digit 一四三团, "N Tuan"), and
+        an English division or regiment counts only with the other or with "XPCC"/"Bingtuan".
+        """
+        found = _xpcc_units(fold_key(text), text)
+        if found is None:
+            return
+        weight, span, what = found
+        if cap is not None:
+            weight = min(weight, cap)
+        signals.append(
+            LocationSignal(
+                kind="place_name",
+                field=field,
+                span=span,
+                matched=f"XPCC unit ({what})",
+                weight=weight,
+                explanation=f"'{span}' names {what} of the Xinjiang Production and Construction Corps, whose "
+                "divisions and regiment farms are all in the XUAR.",
+            )
+        )
 
     def _name_signals(
-        self, field: str, text: str, country: str | None, signals: list[LocationSignal]
+        self,
+        field: str,
+        text: str,
+        country: str | None,
+        signals: list[LocationSignal],
+        named: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> None:
         for hit in self._scan(text):
             entry = hit.entry
@@ -659,6 +1053,8 @@ class LocationDetector:
             assert place is not None
             if entry.strength == "abroad" and country != "CN":
                 continue
+            if place.division_code in named:
+                return  # the same place already named in the address or city: one piece of evidence
             signals.append(
                 LocationSignal(
                     kind="place_name",
@@ -673,12 +1069,36 @@ class LocationDetector:
             )
             return
 
+    @staticmethod
+    def _country_overrides(signals: list[LocationSignal]) -> bool:
+        """A foreign country field against nothing but place names: the country decides.
+
+        Why: a bare name such as "Kashi" (also Varanasi) or "Aksu" is exactly what homonyms abroad share,
+        while the country field is an explicit statement; against site-specific evidence (coordinates, a
+        postal code, a registration code) the conflict stays "uncertain".
+        """
+        country = any(s.kind == "country_context" and s.field == "country" and s.weight < 0 for s in signals)
+        positives = [s for s in signals if s.weight > 0]
+        return country and all(s.kind in ("place_name", "structured_region") for s in positives)
+
     def _decide(self, signals: list[LocationSignal]) -> LocationResult:
         score = max(-12.0, min(12.0, sum(s.weight for s in signals)))
         top = max((s.weight for s in signals), default=0.0)
         bottom = min((s.weight for s in signals), default=0.0)
         verdict: bool | str
-        if not signals or (top >= CONFLICT and bottom <= -CONFLICT and abs(score) < 4):
+        coord = next((s for s in signals if s.kind == "coordinates" and abs(s.weight) >= W_COORD), None)
+        rest = score - coord.weight if coord is not None else 0.0
+        if coord is not None and coord.weight > 0 and rest < 0 and abs(rest) <= COORD_OVERRIDE:
+            # The site's own coordinates inside the XUAR against a place elsewhere named in the text (often
+            # the head office): the site decides. The other way round (XUAR text, a point outside) stays a
+            # conflict for review: a screen for the presumption must not clear a record on a point alone.
+            verdict, confidence = True, 1 / (1 + math.exp(-max(coord.weight + rest, THRESHOLD)))
+        elif not signals or (
+            top >= CONFLICT
+            and bottom <= -CONFLICT
+            and abs(score) < 4
+            and not self._country_overrides(signals)
+        ):
             verdict, confidence = "uncertain", 0.5
         elif score >= THRESHOLD:
             verdict, confidence = True, 1 / (1 + math.exp(-score))
