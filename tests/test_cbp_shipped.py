@@ -16,7 +16,8 @@ from app.reference import shipped_lists
 from app.screening.location import default_location_detector
 from app.screening.model import ScreenRecord
 from app.screening.service import Screener
-from graph_schema import ListEntry, ListVersion
+from app.trace.rules import FacilityContext, ListMatchRule
+from graph_schema import Company, Facility, ListEntry, ListVersion
 from loaders.lists import SHIPPED_DIR, load_shipped
 
 META = SHIPPED_DIR / "cbp_wro.meta.json"
@@ -71,3 +72,23 @@ def test_a_wro_entity_is_flagged_against_the_shipped_version(
 def test_an_unrelated_company_gets_no_cbp_hit(screener: Screener) -> None:
     [result] = screener.screen([ScreenRecord(name="Fairview Textiles Ltd", country="US")])
     assert not [m for m in result.matches if m.list_name == "CBP_WRO"]
+
+
+def _finding_text(operator_name: str, country: str) -> list[str]:
+    """The texts of the signals the list rule raises for a facility run by `operator_name`."""
+    rule = ListMatchRule(shipped_lists())
+    company = Company(company_id="C1", name=operator_name, country=country)
+    facility = Facility(facility_id="F1", company_id="C1", country=country)
+    return [s.explanation for s in rule.assess(FacilityContext(facility, company, [], {}))]
+
+
+def test_a_revoked_order_says_so_in_the_finding() -> None:
+    # WRP Asia Pacific's 2019 WRO was revoked in 2020: still worth a look, but not a detention order.
+    texts = _finding_text("WRP Asia Pacific Sdn. Bhd.", "MY")
+    assert any("CBP lists as revoked" in t for t in texts), texts
+
+
+def test_an_active_order_carries_no_status_note() -> None:
+    texts = _finding_text("Hoshine Silicon Industry Co., Ltd.", "CN")
+    cbp_texts = [t for t in texts if "Withhold Release Order" in t]
+    assert cbp_texts and not any("CBP lists as" in t for t in cbp_texts), texts

@@ -226,8 +226,8 @@ class ListMatchRule:
         else:
             rule, severity = "screening_list_match", Severity.REVIEW
             what = (
-                f"{'on' if decided else 'possibly on'} {_list_title(match.list_name)}: a different "
-                "legal risk from the UFLPA presumption, to be reviewed"
+                f"{'on' if decided else 'possibly on'} {_list_title(match.list_name)}{_order_status(entry)}: "
+                "a different legal risk from the UFLPA presumption, to be reviewed"
             )
         return self._signal(rule, severity, operator, match, f"Operator '{operator.name}' is {what}.")
 
@@ -345,6 +345,16 @@ _TITLES = {
     OFAC_SDN: "OFAC's SDN List",
     "CBP_WRO": "a CBP Withhold Release Order or Finding",
 }
+
+
+def _order_status(entry: ListEntry | None) -> str:
+    """A CBP order's status when it is not in force as issued: a modified or revoked WRO is history an
+    auditor weighs differently from an active detention order, so the finding says which it is."""
+    remarks = (entry.remarks or "") if entry is not None else ""
+    if not remarks.startswith("Status: "):
+        return ""
+    status = remarks.removeprefix("Status: ").split(";", 1)[0].strip()
+    return "" if not status or status.lower() == "active" else f" (an order CBP lists as {status.lower()})"
 
 
 def _list_title(list_name: str) -> str:
