@@ -3,11 +3,14 @@ README says, has unique IDs, and every target that claims to be a row of our lis
 
 Why: a held-out set is only worth its figures if it runs unchanged. A renamed UFLPA entry ID, a duplicated
 case ID or a README that quotes more cases than the file holds would silently change what the figures mean.
+The third set also records the sha256 of its two files in its README, so an edit made after its first run
+(which would turn its figures in-sample without anyone noticing) fails here.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from pathlib import Path
 
@@ -16,11 +19,15 @@ import pytest
 from evaluation.holdout_run import HOLDOUT_DIR, holdout_files, main
 from evaluation.location_eval import load_cases
 from evaluation.names_eval import load_pairs
+from loaders.lists.cbp import parse_wro_csv
+from loaders.lists.ofac import load_sdn_path
 from loaders.uflpa import load_uflpa_file
 
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
-SETS = [HOLDOUT_DIR, EVALUATION / "holdout2"]
-CSL_EXCERPT = Path(__file__).resolve().parents[1] / "loaders" / "data" / "lists" / "csl_excerpt.csv"
+THIRD = EVALUATION / "holdout3"
+SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD]
+LISTS = Path(__file__).resolve().parents[1] / "loaders" / "data" / "lists"
+CSL_EXCERPT = LISTS / "csl_excerpt.csv"
 
 
 def _stated_counts(directory: Path) -> tuple[int, int]:
@@ -53,6 +60,39 @@ def test_the_second_set_meets_its_floor_of_300_cases_and_300_pairs() -> None:
     location_path, names_path = holdout_files(EVALUATION / "holdout2")
     assert len(load_cases(location_path)) >= 300
     assert len(load_pairs(names_path)) >= 300
+
+
+def test_the_third_set_meets_its_floor_of_300_cases_250_pairs_and_40_percent_hard_negatives() -> None:
+    location_path, names_path = holdout_files(THIRD)
+    pairs = load_pairs(names_path)
+    assert len(load_cases(location_path)) >= 300
+    assert len(pairs) >= 250
+    assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
+
+
+def test_the_third_sets_files_are_the_ones_its_readme_fingerprinted() -> None:
+    """The README's sha256 lines were written before the first run; a later edit of a CSV must show here."""
+    text = (THIRD / "README.md").read_text(encoding="utf-8")
+    for name in ("location_cases.csv", "name_pairs.csv"):
+        stated = re.search(rf"^`([0-9a-f]{{64}})`  `{re.escape(name)}`$", text, re.MULTILINE)
+        assert stated, f"holdout3/README.md must state the sha256 of {name}"
+        actual = hashlib.sha256((THIRD / name).read_bytes()).hexdigest()
+        assert actual == stated.group(1), f"{name} changed after its fingerprint was recorded"
+
+
+def test_the_third_sets_cbp_and_ofac_targets_are_rows_of_our_list_files() -> None:
+    """Targets with our loaders' ID forms must still be entries those loaders produce, with the same name."""
+    _, names_path = holdout_files(THIRD)
+    cbp = {e.entry_id: e.name for e in parse_wro_csv("cbp_wro.csv", (LISTS / "cbp_wro.csv").read_bytes())[1]}
+    sdn = {e.entry_id: e.name for e in load_sdn_path(LISTS / "ofac_sdn")[1]}
+    rows = _rows(names_path)
+    claimed = [r for r in rows if r["target_entry_id"].startswith("cbp_wro:")]
+    assert claimed, "the third set has CBP WRO targets"
+    assert all(
+        r["target_list"] == "CBP_WRO" and cbp.get(r["target_entry_id"]) == r["target_name"] for r in claimed
+    )
+    real_sdn = [r for r in rows if re.fullmatch(r"ofac:sdn:\d+", r["target_entry_id"])]
+    assert real_sdn and all(sdn.get(r["target_entry_id"]) == r["target_name"] for r in real_sdn)
 
 
 @pytest.mark.parametrize("directory", SETS, ids=lambda d: d.name)
