@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,6 +37,8 @@ from rapidfuzz.distance import OSA
 from app.screening.model import Decision, Match, MatchFeature, ScreenRecord
 from app.screening.names import (
     CITIES,
+    LEGAL_TOKENS,
+    MUNICIPALITIES,
     PROVINCES,
     XINJIANG_CITIES,
     NormalisedName,
@@ -46,6 +48,7 @@ from app.screening.names import (
     latin_tokens,
     normalise,
     other_pinyin_name,
+    pinyin_split,
     token_kind,
 )
 from app.screening.uscc import normalise_uscc, parse_uscc
@@ -139,6 +142,14 @@ _COUNTRY_NAMES: dict[str, str] = {
     "uae": "AE",
 }
 
+#: Places that designate a subsidiary when they follow the trade name or stand in brackets: cities, and
+#: the municipalities that are province and city at once ("... International (Beijing) Corporation").
+_CITY_LEVEL: frozenset[str] = CITIES | MUNICIPALITIES
+#: Legal forms that say "a group of companies" (集团), and words that name a group-like body whose units
+#: carry its name (the XPCC's "Corps"): see `EntityMatcher._group_structure`.
+_GROUP_FORMS: frozenset[str] = frozenset({"group", "jituan", "集团"})
+_GROUP_WORDS: frozenset[str] = frozenset({"corps"})
+
 #: Which province a city is in, so "Guangdong Esquel" and "Changji Esquel" conflict.
 CITY_PROVINCE: dict[str, str] = {
     **dict.fromkeys(XINJIANG_CITIES, "xinjiang"),
@@ -211,6 +222,16 @@ class _Name:
     #: the tokens compared (latin + qualifiers) and the set of both: built once, compared many times
     compared: tuple[str, ...]
     own: frozenset[str]
+    #: how many tokens the registration prefix takes at the start of `compared`; whether the name has
+    #: any distinctive token; whether any name of its entry mentions a place (`_prefix_drop` reads these)
+    prefix_len: int = 0
+    has_distinctive: bool = False
+    entry_has_place: bool = False
+    #: its tokens that may be acronyms (`_acronym_merge`); whether its legal form says "group"
+    acronyms: frozenset[str] = frozenset()
+    is_group: bool = False
+    #: its distinctive tokens
+    distinctive: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -232,6 +253,18 @@ class _Profile:
     letters: frozenset[str]
     #: the weight of those tokens, by first letter
     fuzzy_weight: dict[str, float]
+    #: acronym-like tokens, and the initials of runs of tokens (`_acronym_merge` may join them)
+    acronyms: frozenset[str] = frozenset()
+    runs: frozenset[str] = frozenset()
+    #: the cut last word (`NormalisedName.tail`), and the weight of the registration prefix
+    tail: str = ""
+    prefix_weight: float = 0.0
+    #: `name.entry_has_place`; whether `acronyms` or `tail` is set (one test on the common path)
+    entry_has_place: bool = False
+    special: bool = False
+    #: the tokens after the prefix that no misspelling can match: `_prefix_drop` needs them all in the
+    #: entry's name
+    rest_fixed: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -261,17 +294,44 @@ def _split_places(norm: NormalisedName) -> tuple[frozenset[str], frozenset[str]]
     while i < len(toks) and (toks[i] in PROVINCES or toks[i] in CITIES):
         prefix.append(toks[i])
         i += 1
-    rest = [t for t in toks[i:] if t in CITIES]
-    return frozenset(prefix), frozenset(rest) | frozenset(q for q in norm.qualifiers if q in CITIES)
+    rest = [t for t in toks[i:] if t in _CITY_LEVEL]
+    return frozenset(prefix), frozenset(rest) | frozenset(q for q in norm.qualifiers if q in _CITY_LEVEL)
 
 
-def _make_name(label: str, text: str) -> _Name | None:
+def _make_name(label: str, text: str, entry_has_place: bool = False) -> _Name | None:
     norm = normalise(text)
     if not norm.latin and not norm.han:
         return None
     prefix, designators = _split_places(norm)
-    compared = (*norm.latin, *norm.qualifiers)
-    return _Name(label, norm, prefix, designators, compared, frozenset(compared))
+    latin = norm.latin
+    compared = (*latin, *norm.qualifiers)
+    prefix_len = 0
+    while prefix_len < len(latin) and latin[prefix_len] in prefix:
+        prefix_len += 1
+    distinctive: list[str] = []
+    acronyms: list[str] = []
+    capitals = norm.capitals
+    for t in latin:
+        flags = _token_flags(t)
+        if flags:
+            distinctive.append(t)
+            # in a mixed-case name only a word in capitals is an acronym ("Camel" is not)
+            if flags == 2 and (capitals is None or t in capitals):
+                acronyms.append(t)
+    return _Name(
+        label,
+        norm,
+        prefix,
+        designators,
+        compared,
+        frozenset(compared),
+        prefix_len,
+        bool(distinctive),
+        entry_has_place,
+        frozenset(acronyms),
+        not _GROUP_FORMS.isdisjoint(norm.legal) or not _GROUP_WORDS.isdisjoint(latin),
+        frozenset(distinctive),
+    )
 
 
 def _adjacent_pairs(tokens: Sequence[str]) -> Iterable[str]:
@@ -279,9 +339,113 @@ def _adjacent_pairs(tokens: Sequence[str]) -> Iterable[str]:
         yield a + b
 
 
-def _name_keys(norm: NormalisedName) -> set[str]:
+#: Length of an acronym a list or a record writes for a spelled-out name ("DJI", "XPCC", "SMIC").
+ACRONYM_LETTERS = (3, 5)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_acronym(token: str) -> bool:
+    """Can this token be an acronym: 3-5 letters, no known word, no pinyin ("DJI", not "Dahua")."""
+    lo, hi = ACRONYM_LETTERS
+    return (
+        lo <= len(token) <= hi
+        and token.isalpha()
+        and token_kind(token) is TokenKind.DISTINCTIVE
+        and not is_pinyin_word(token)
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_flags(token: str) -> int:
+    """0 for a token that is not distinctive, 1 for a distinctive one, 2 for one that may be an acronym."""
+    if token_kind(token) is not TokenKind.DISTINCTIVE:
+        return 0
+    return 2 if _is_acronym(token) else 1
+
+
+@lru_cache(maxsize=1 << 16)
+def _initials(token: str) -> tuple[str, bool]:
+    """What a token gives an acronym: its first letter, or each syllable's for a pinyin trade name
+    ("Dajiang" -> "dj", as "Da-Jiang" gives "d" and "j"); "" if it cannot be part of one. And whether
+    it is a distinctive word that is not pinyin ("Innovations", "Corps", "Semiconductor")."""
+    if not token.isalpha():
+        return "", False
+    if token_kind(token) is not TokenKind.DISTINCTIVE:
+        return token[0], False
+    split = pinyin_split(token)
+    if split is None:
+        return token[0], True
+    return ("".join(s[0] for s in split) if len(split) >= 2 else token[0]), False
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_initials(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The initials of every run `_initial_runs` finds: what an acronym of the other name must be."""
+    if len(tokens) < 2:
+        return frozenset()
+    return frozenset(r for _, _, r in _initial_runs(tokens))
+
+
+def _initial_runs(tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, initials) of every run of 2+ consecutive tokens whose initials make an acronym's
+    length, with a distinctive word that is not pinyin among them: "Da-Jiang Innovations" is DJI, but
+    a run of pinyin syllables alone ("Kai Tong Kang") is another romanised name far more often than the
+    spelling-out of an acronym."""
+    lo, hi = ACRONYM_LETTERS
+    parts = [_initials(t) for t in tokens]
+    n = len(parts)
+    for i in range(n - 1):
+        acc, distinctive = parts[i]
+        if not acc:
+            continue
+        for j in range(i + 1, n):
+            more, d = parts[j]
+            if not more:
+                break
+            acc += more
+            distinctive = distinctive or d
+            if len(acc) > hi:
+                break
+            if len(acc) >= lo and distinctive:
+                yield i, j + 1, acc
+
+
+def _acronym_merge(tokens: list[str], acronyms: frozenset[str]) -> list[str]:
+    """Replace each run of `tokens` whose initials are one of `acronyms` (the other name's) by it.
+
+    Why: lists publish the acronym an entity trades under ("SZ DJI Technology", "XPCC") and records spell
+    it out ("Da-Jiang Innovations Technology"), or the other way round; as separate tokens neither side
+    matches anything.
+    """
+    if len(tokens) < 2:
+        return tokens
+    wanted = acronyms.difference(tokens)
+    if wanted.isdisjoint(_run_initials(tuple(tokens))):
+        return tokens
+    found = [(i, j, u) for i, j, u in _initial_runs(tokens) if u in wanted]
+    if not found:
+        return tokens
+    out: list[str] = []
+    i = 0
+    for start, end, acronym in sorted(found, key=lambda r: (r[0], r[0] - r[1])):
+        if start < i:
+            continue
+        out.extend(tokens[i:start])
+        out.append(acronym)
+        i = end
+    out.extend(tokens[i:])
+    return out
+
+
+def _name_keys(name: _Name, query: bool = False) -> set[str]:
+    """Index keys of a name. Acronym keys pair up across sides: an entry's acronym with a query's run of
+    initials ("A:"), an entry's run of initials with a query's acronym ("R:")."""
     keys: set[str] = set()
+    norm = name.norm
     toks = norm.latin
+    acronym_key, run_key = ("R:", "A:") if query else ("A:", "R:")
+    keys.update(acronym_key + t for t in name.acronyms)
+    keys.update(run_key + r for r in _run_initials(toks))
     for t in (*toks, *norm.qualifiers):
         keys.add("t:" + t)
         if len(t) >= 4 and token_kind(t) is TokenKind.DISTINCTIVE:
@@ -348,6 +512,8 @@ class _NameScore:
     #: the Chinese-name similarity, or the compared tokens and the query tokens that matched
     ratio: float = 0.0
     tokens: tuple[Sequence[str], Sequence[str], list[str], list[float]] | None = None
+    #: the entry's (joined) tokens with their similarities, for `EntityMatcher._group_structure`
+    entry_sims: tuple[list[str], list[float]] = ([], [])
 
     @property
     def detail(self) -> str:
@@ -398,6 +564,12 @@ class EntityMatcher:
         self._key_weight: dict[str, float] = {
             k: math.log((n + 1) / (len(v) + 1)) + 1.0 for k, v in self._index.items()
         }
+        #: key -> (its weight in candidate ranking, identifiers ten times over; its postings)
+        self._postings: dict[str, tuple[float, list[int]]] = {
+            k: (self._key_weight[k] * (10.0 if k.startswith("id:") else 1.0), v)
+            for k, v in self._index.items()
+            if v
+        }
         #: every entry token's weight, looked up instead of recomputed in each comparison
         self._weights: dict[str, float] = {
             t: self._idf.get(t, self._idf_max) * KIND_WEIGHT[token_kind(t)]
@@ -411,16 +583,21 @@ class EntityMatcher:
     # -- building ---------------------------------------------------------------------------------------
 
     def _add(self, entry: ListEntry, version_id: str, implied: frozenset[str]) -> None:
+        texts = [
+            (label, text)
+            for label, text in (
+                ("name", entry.name),
+                *(("alias", a) for a in entry.aliases),
+                ("chinese_name", entry.name_local or ""),
+            )
+            if text
+        ]
+        has_place = any(normalise(text).places for _, text in texts)
         names: list[_Name] = []
-        for label, text in (
-            ("name", entry.name),
-            *(("alias", a) for a in entry.aliases),
-            ("chinese_name", entry.name_local or ""),
-        ):
-            if text:
-                made = _make_name(label, text)
-                if made is not None:
-                    names.append(made)
+        for label, text in texts:
+            made = _make_name(label, text, has_place)
+            if made is not None:
+                names.append(made)
         countries = frozenset(c.upper() for c in entry.countries) or implied
         usccs: set[str] = set()
         others: set[str] = set()
@@ -435,7 +612,7 @@ class EntityMatcher:
         idx = len(self._entries)
         self._entries.append(prepared)
         for name in names:
-            prepared.keys |= _name_keys(name.norm)
+            prepared.keys |= _name_keys(name)
         prepared.keys |= {"id:" + c for c in usccs} | {"id:" + c for c in others}
         for key in prepared.keys:
             self._index[key].append(idx)
@@ -461,6 +638,15 @@ class EntityMatcher:
             {k: tuple(v) for k, v in fuzzy.items()},
             frozenset(fuzzy),
             {k: sum(weight[t] for t in v) for k, v in fuzzy.items()},
+            name.acronyms,
+            _run_initials(name.norm.latin),
+            name.norm.tail,
+            sum(self._weight(t) for t in name.compared[: name.prefix_len]) if name.prefix_len else 0.0,
+            name.entry_has_place,
+            bool(name.acronyms or name.norm.tail),
+            frozenset(t for t in name.compared[name.prefix_len :] if not _fuzzy_eligible(t))
+            if name.prefix_len
+            else frozenset(),
         )
 
     @property
@@ -485,10 +671,14 @@ class EntityMatcher:
         sim, py = _fuzzy_sim(a, b)
         return 0.85 if py is not None and py in pinyin else sim
 
-    def _best_sims(self, a: Sequence[str], b: Sequence[str], pinyin: frozenset[str]) -> list[float]:
+    def _best_sims(
+        self, a: Sequence[str], b: Sequence[str], pinyin: frozenset[str], in_b: set[str] | None = None
+    ) -> list[float]:
         """For each token of `a`, `max(_token_sim(t, u) for u in b)`, trying only the pairs that can be
-        non-zero (equal tokens, or both `_fuzzy_eligible` with the same first letter)."""
-        in_b = set(b)
+        non-zero (equal tokens, or both `_fuzzy_eligible` with the same first letter). `in_b`: `set(b)`
+        if the caller has it."""
+        if in_b is None:
+            in_b = set(b)
         fuzzy_b = [u for u in b if _fuzzy_eligible(u)]
         out: list[float] = []
         for t in a:
@@ -508,34 +698,47 @@ class EntityMatcher:
         qa: Sequence[str],
         eb: Sequence[str],
         pinyin: frozenset[str],
-    ) -> tuple[float, bool, tuple[list[str], list[float]]]:
+        ignore: str | None = None,
+        acronyms_a: frozenset[str] = frozenset(),
+        acronyms_b: frozenset[str] = frozenset(),
+    ) -> tuple[float, bool, tuple[list[str], list[float]], tuple[list[str], list[float]]]:
         """Weighted soft Dice of two token lists; also whether only generic/place tokens matched, and the
         (joined) query tokens with their similarities, for the explanation.
 
         Adjacent tokens on one side are joined when the join is a token on the other ("Hua Fu" ~ "Huafu").
+        `ignore`: an entry token that a cut query word was read as; it counts in the score but is no
+        evidence that the names share a distinctive word. `acronyms_a` / `acronyms_b`: the tokens of each
+        side that may be acronyms of a run of the other's (`_acronym_merge`).
         """
-        a, b = list(qa), list(eb)
-        a = self._merge(a, set(b))
-        b = self._merge(b, set(a))
+        a = self._merge(list(qa), set(eb))
+        set_a = set(a)
+        b = self._merge(list(eb), set_a)
+        if acronyms_b:
+            a = _acronym_merge(a, acronyms_b)
+            set_a = set(a)
+        if acronyms_a:
+            b = _acronym_merge(b, acronyms_a)
         if not a or not b:
-            return 0.0, True, ([], [])
-        wa = [self._weight(t) for t in a]
-        wb = [self._weight(t) for t in b]
-        sa = self._best_sims(a, b, pinyin)
-        sb = self._best_sims(b, a, pinyin)
+            return 0.0, True, ([], []), ([], [])
+        set_b = set(b)
+        weight = self._weight
+        wa = [weight(t) for t in a]
+        wb = [weight(t) for t in b]
+        sa = self._best_sims(a, b, pinyin, set_b)
+        sb = self._best_sims(b, a, pinyin, set_a)
         total = sum(wa) + sum(wb)
         score = (
             sum(w * s for w, s in zip(wa, sa, strict=True)) + sum(w * s for w, s in zip(wb, sb, strict=True))
         ) / total
-        distinctive_b = [u for u in b if token_kind(u) is TokenKind.DISTINCTIVE]
-        if distinctive_b:
+        if any(token_kind(u) is TokenKind.DISTINCTIVE for u in b):
             generic_only = not any(
-                s > 0 and token_kind(u) is TokenKind.DISTINCTIVE for u, s in zip(b, sb, strict=True)
+                s > 0 and u != ignore and token_kind(u) is TokenKind.DISTINCTIVE
+                for u, s in zip(b, sb, strict=True)
             )
         else:
             # an entry named only in generic words must be matched in full ("Xinjiang Cotton Trading")
             generic_only = not all(s >= 1.0 for s in sb) or not all(s >= 1.0 for s in sa)
-        return score, generic_only, (a, sa)
+        return score, generic_only, (a, sa), (b, sb)
 
     @staticmethod
     def _merge(tokens: list[str], other: set[str]) -> list[str]:
@@ -554,6 +757,54 @@ class EntityMatcher:
 
     # -- scoring ----------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _prefix_drop(q: _Name, e: _Name, tokens: Sequence[str]) -> int:
+        """How many leading `tokens` (the query's, as compared) to leave out of the comparison with `e`.
+
+        Why: a leading place is the registration prefix (珠海 in 珠海纳思达), which a list often leaves
+        out of the name it publishes ("Ninestar Corporation") while the ERP holds the registered name
+        ("Zhuhai Ninestar Corporation"): against an entry that names no place in any of its names, the
+        prefix neither confirms nor contradicts. Only when the rest of the query adds no word of its own:
+        "Zhuhai Ninestar Information Technology" is a subsidiary, not "Ninestar". Not when either name has
+        no distinctive word (the place is then what tells "Xinjiang Cotton Trading" from any cotton
+        trader). The other way, an entry's prefix missing from the record still counts (at a place's low
+        weight): "JA Solar Technology" is the parent of the listed "Donghai JA Solar Technology".
+        """
+        n = q.prefix_len
+        if not n or e.entry_has_place or not (q.has_distinctive and e.has_distinctive):
+            return 0
+        own = e.own
+        for t in tokens[n:]:
+            # every other word of the query is the entry's, or may be one misspelt
+            if t not in own and not any(_fuzzy_sim(t, u) != (0.0, None) for u in own):
+                return 0
+        return n
+
+    @staticmethod
+    def _tail_target(q: _Name, e: _Name) -> str | None:
+        """The entry word that the query's cut last word begins, at the place the cut falls, or None.
+
+        Why: fixed-width ERP fields cut long names ("XINJIANG SAILING INFORMATION TECHNO"); the fragment
+        is then no word at all, and counted as an unmatched distinctive token it sinks a name that agrees
+        up to the cut. Only a word after every entry word the query shares can be the one cut, and only
+        when the names agree on a distinctive word before the cut (or the entry has none): a cut word is
+        no evidence of identity by itself.
+        """
+        tail = q.norm.tail
+        if q.norm.latin[-1] in e.own or (e.distinctive and q.distinctive.isdisjoint(e.distinctive)):
+            return None
+        ordered = (*e.norm.latin, *e.norm.legal)
+        n = len(tail)
+        found = [i for i, u in enumerate(ordered) if len(u) > n and u.startswith(tail)]
+        if not found:
+            return None
+        own = q.own
+        seen = max((i for i, u in enumerate(ordered) if u in own), default=-1)
+        for i in found:
+            if i > seen and ordered[i] not in own:
+                return ordered[i]
+        return None
+
     def _compare_names(self, q: _Name, e: _Name, places: frozenset[str] = frozenset()) -> _NameScore:
         qn, en = q.norm, e.norm
         best = _NameScore(0.0, "name", True, q, e)
@@ -567,14 +818,29 @@ class EntityMatcher:
         if qn.latin and en.latin:
             on_site = e.designators & places  # usually empty: then the query's tokens are as prepared
             confirmed = tuple(sorted(on_site - q.own)) if on_site else ()
-            qa = (*q.compared, *confirmed) if confirmed else q.compared
-            eb = e.compared
+            qa: Sequence[str] = q.compared
+            eb: Sequence[str] = e.compared
+            completed = self._tail_target(q, e) if qn.tail else None
+            if completed is not None:
+                cut = len(qn.latin) - 1
+                keep = completed not in LEGAL_TOKENS and (
+                    len(qn.tail) >= 3 or token_kind(completed) is not TokenKind.DISTINCTIVE
+                )
+                qa = (*qa[:cut], *((completed,) if keep else ()), *qa[cut + 1 :])
+            if q.prefix_len and not e.entry_has_place:
+                qa = qa[self._prefix_drop(q, e, qa) :]
+            if confirmed:
+                qa = (*qa, *confirmed)
             pinyin = qn.bridge_pinyin | en.bridge_pinyin
-            score, generic_only, (a, sa) = self._compare_tokens(qa, eb, pinyin)
+            score, generic_only, (a, sa), entry_sims = self._compare_tokens(
+                qa, eb, pinyin, completed, q.acronyms, e.acronyms
+            )
             bridged = not qn.tokens or not en.tokens
             feature = "pinyin_bridge" if bridged else ("alias" if e.label == "alias" else "name")
             if score > best.score or (score == best.score and not generic_only and best.generic_only):
-                best = _NameScore(score, feature, generic_only, q, e, tokens=(qa, eb, a, sa))
+                best = _NameScore(
+                    score, feature, generic_only, q, e, tokens=(qa, eb, a, sa), entry_sims=entry_sims
+                )
         return best
 
     def _record_names(self, record: ScreenRecord) -> list[_Name]:
@@ -637,11 +903,23 @@ class EntityMatcher:
             or (e.designators and (e.designators & places) - q.own)
         ):
             return 1.0
+        if (q.special or e.acronyms) and (
+            (q.acronyms and not q.acronyms.isdisjoint(e.runs))
+            or (e.acronyms and not e.acronyms.isdisjoint(q.runs))
+            or (q.tail and self._tail_target(q.name, e.name) is not None)
+        ):
+            return 1.0
         shared = q.own & e.own
         num = 0.0
         for t in shared:
             num += q.weight[t] + e.weight[t]
         total = q.total + e.total
+        # a registration prefix left out (`_prefix_drop`) is a place the entry lacks, never shared: a
+        # total without it bounds the score whenever `_prefix_drop` may leave it out
+        if q.prefix_weight and not e.entry_has_place and q.rest_fixed <= e.own:
+            total -= q.prefix_weight
+            if total <= 0.0:
+                return 1.0
         letters = q.letters & e.letters
         if letters:
             # a shared token counted again at 0.9 only makes the coarse bound looser
@@ -715,6 +993,8 @@ class EntityMatcher:
                 )
                 score = GENERIC_ONLY_CAP
             score, capped = self._places(best, places, score, features)
+            if self._group_structure(best, features):
+                capped = True
 
         # identifier
         if uscc_code is not None and not uscc_valid:
@@ -763,6 +1043,50 @@ class EntityMatcher:
             score -= COUNTRY_CONFLICT_PENALTY
             capped = True
         return max(0.0, min(1.0, score)), capped, features
+
+    @staticmethod
+    def _group_structure(best: _NameScore, features: list[MatchFeature]) -> bool:
+        """True (and a feature) when one name is a group's and the other adds industry words to it.
+
+        Why: "Xinjiang Zhongtai (Group)" against "Xinjiang Zhongtai Chemical", "Camel Trading" against
+        "Camel Group", "Bingtuan Cotton" against the XPCC: a group and a company named after it with a
+        line of business are parent and subsidiary, two legal entities, though the industry word weighs
+        little. Adding or dropping "(Group)" alone stays a match. When both names are a group's, only
+        industry words after a group word ("... Corps Cotton") are a unit's line of business; words
+        before it ("Production and Construction" against "Xinjiang Corps") are the group's own name.
+        """
+        q, e = best.query, best.entry
+        if not (q.is_group or e.is_group) or best.tokens is None or best.feature == "chinese_name":
+            return False
+        _, _, a, sa = best.tokens
+        b, sb = best.entry_sims
+        for group, other, toks, sims in ((q, e, b, sb), (e, q, a, sa)):
+            if not group.is_group:
+                continue
+            start = 0
+            if other.is_group:
+                marks = [i for i, t in enumerate(toks) if t in _GROUP_WORDS]
+                if not marks:
+                    continue  # the group word is a legal form: where it stood is not known
+                start = marks[0] + 1
+            extra = sorted(
+                {
+                    t
+                    for t, s in zip(toks[start:], sims[start:], strict=True)
+                    if s == 0.0 and token_kind(t) is TokenKind.GENERIC
+                }
+            )
+            if extra:
+                features.append(
+                    MatchFeature(
+                        feature="group_structure",
+                        score=0.0,
+                        detail=f"{group.norm.original!r} is a group, {other.norm.original!r} adds "
+                        f"{', '.join(extra)}: a parent or subsidiary, for a person to confirm",
+                    )
+                )
+                return True
+        return False
 
     def _places(
         self, best: _NameScore, places: set[str], score: float, features: list[MatchFeature]
@@ -840,13 +1164,14 @@ class EntityMatcher:
     def _candidates(self, names: list[_Name], ident_keys: list[str]) -> list[int]:
         keys: set[str] = set(ident_keys)
         for name in names:
-            keys |= _name_keys(name.norm)
+            keys |= _name_keys(name, query=True)
         weight: dict[int, float] = defaultdict(float)
+        index = self._postings
         for key in keys:
-            postings = self._index.get(key)
-            if not postings:
+            hit = index.get(key)
+            if hit is None:
                 continue
-            w = self._key_weight[key] * (10.0 if key.startswith("id:") else 1.0)
+            w, postings = hit
             for idx in postings:
                 weight[idx] += w
         # heaviest first, ties in first-seen order (a stable sort): a C key instead of a lambda

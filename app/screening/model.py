@@ -80,7 +80,9 @@ class MatchFeature(BaseModel):
     """One feature's part in a match score."""
 
     feature: str = Field(
-        description="e.g. `identifier`, `name`, `alias`, `chinese_name`, `location_qualifier`."
+        description=(
+            "e.g. `identifier`, `name`, `alias`, `chinese_name`, `location_qualifier`, `group_structure`."
+        )
     )
     score: float = Field(description="This feature's contribution to the total (negative counts against).")
     detail: str = Field(description="What was compared with what, in words.")

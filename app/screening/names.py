@@ -127,6 +127,16 @@ ABBREVIATIONS: dict[str, str] = {
     "hk": "hongkong",
     "bj": "beijing",
     "sh": "shanghai",
+    "sz": "shenzhen",
+}
+
+#: Translation variants: two English renderings of one Chinese word, folded to one spelling. Lists and
+#: ERP masters translate the same registered name independently, so 学院 comes out "Academy" or "College"
+#: and 厅/局 of a government organ "Department" or "Bureau"; neither choice says which organ it is (the
+#: place and the organ's words do).
+TRANSLATION_VARIANTS: dict[str, str] = {
+    "academy": "college",
+    "department": "bureau",
 }
 
 #: Legal forms: say what kind of company, never which one. "group" is here because "(Group)" is added
@@ -345,7 +355,9 @@ HAN_GENERIC: dict[str, tuple[str, ...]] = {
     "制造": ("manufacturing",),
     "数字": ("digital",),
     "生产建设兵团": ("production", "construction", "corps"),
-    "兵团": ("corps",),
+    # 兵团 alone is how Xinjiang writes the XPCC (生产建设兵团): the same three tokens, so "Bingtuan" and
+    # "Production and Construction Corps" meet
+    "兵团": ("production", "construction", "corps"),
     "西部": ("western",),
     "东方": ("east",),
     "中国": ("china",),
@@ -381,7 +393,12 @@ PLACE_SYNONYMS: dict[str, str] = {
     "canton": "guangzhou",
     "xizang": "tibet",
     "hong": "hongkong",
+    "xuar": "xinjiang",
+    "uighur": "uyghur",
 }
+#: Province-level municipalities: a bracketed or trailing one designates a subsidiary as a city does
+#: ("Semiconductor Manufacturing International (Beijing) Corporation" is not the parent).
+MUNICIPALITIES: frozenset[str] = frozenset({"beijing", "shanghai", "tianjin", "chongqing"})
 PROVINCES: frozenset[str] = frozenset(
     {
         "xinjiang",
@@ -771,18 +788,64 @@ def _canonical_latin(raw_tokens: list[str]) -> list[str]:
                     break
         if joined:
             continue
+        if tok in _PLACE_PHRASE_FIRST and i + 1 < len(raw_tokens):
+            phrase = _PLACE_PHRASES.get((tok, raw_tokens[i + 1]))
+            if phrase is not None:
+                out.append(phrase)
+                i += 2
+                continue
         if tok in pg and tok not in GENERIC_TOKENS:
             out.extend(pg[tok])
         else:
-            out.append(canonical_place(ABBREVIATIONS.get(tok, _spell(tok))))
+            out.append(_word(tok))
         i += 1
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word(token: str) -> str:
+    """One Latin word in canonical form: abbreviation expanded, slip corrected, compound ending and
+    translation variant folded, place spelling folded."""
+    word = ABBREVIATIONS.get(token) or _decompound(_spell(token))
+    return canonical_place(TRANSLATION_VARIANTS.get(word, word))
+
+
+#: Places written in two words, folded to the one token the rest of the tables use.
+_PLACE_PHRASES: dict[tuple[str, str], str] = {
+    ("hong", "kong"): "hongkong",
+    ("inner", "mongolia"): "mongolia",
+}
+_PLACE_PHRASE_FIRST: frozenset[str] = frozenset(a for a, _ in _PLACE_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _compound_suffixes() -> tuple[tuple[str, str], ...]:
+    """Variant endings of generic words (electronics -> electric), longest first, for `_decompound`."""
+    pairs = {(k, v) for k, v in ABBREVIATIONS.items() if len(k) >= 6 and v in GENERIC_TOKENS and k != v}
+    return tuple(sorted(pairs, key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=65536)
+def _decompound(token: str) -> str:
+    """Fold the generic word a compound ends with: "microelectronics" -> "microelectric".
+
+    Why: the same name is written "Microelectronics" and "Micro-electronics"; the hyphenated form is two
+    tokens whose second folds (electronics -> electric), so the one-word form must fold its ending the same
+    way for the matcher's join of adjacent tokens ("micro" + "electric") to find it.
+    """
+    if len(token) < 9 or not token.isalpha() or token in ABBREVIATIONS:
+        return token
+    for suffix, canonical in _compound_suffixes():
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + canonical
+    return token
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> dict[str, str]:
     """Single-deletion variants of the known words (legal forms, generic words, places) -> the word."""
     words = {*LEGAL_TOKENS, *GENERIC_TOKENS, *PROVINCES, *CITIES, *ABBREVIATIONS.values()}
+    words |= {*TRANSLATION_VARIANTS, *TRANSLATION_VARIANTS.values()}
     out: dict[str, str] = {}
     for w in sorted(words):
         if len(w) >= 5 and w.isalpha():
@@ -891,6 +954,13 @@ class NormalisedName:
     bridge: tuple[str, ...]
     #: Which bridge tokens are raw pinyin (not a translated generic word or a known place).
     bridge_pinyin: frozenset[str]
+    #: The last word as written, when the name may have been cut by a fixed-width field (a long Latin
+    #: name ending in a letter, whose last token is that word): "XINJIANG SAILING INFORMATION TECHNO" ->
+    #: "techno". The matcher lets it stand for a longer word it begins. "" otherwise.
+    tail: str = ""
+    #: Words written in capitals in a name that also has lower case ("SZ DJI Technology" -> sz, dji),
+    #: lower-cased; None when the name has no lower case at all (ERP capitals say nothing).
+    capitals: frozenset[str] | None = None
 
     @property
     def latin(self) -> tuple[str, ...]:
@@ -1010,9 +1080,14 @@ def normalise(name: str) -> NormalisedName:
         if tok in STOPWORDS:
             continue
         if tok in LEGAL_TOKENS:
-            legal.append(tok)
+            if tok == "corporation" and tokens[-2:] == ["production", "construction"]:
+                # "Production and Construction Corp.": the XPCC's "Corps", abbreviated as a legal form
+                tokens.append("corps")
+            else:
+                legal.append(tok)
             continue
         tokens.append(tok)
+    tokens = _fold_phrases(tokens)
     bridge, pinyin_tokens = _bridge(han) if han else ([], set())
     return NormalisedName(
         original=name,
@@ -1022,7 +1097,79 @@ def normalise(name: str) -> NormalisedName:
         han=han,
         bridge=tuple(bridge),
         bridge_pinyin=frozenset(pinyin_tokens),
+        tail=_cut_tail(name, latin_part, tokens) if not han else "",
+        capitals=_capitals(name),
     )
+
+
+_ASCII_UPPER = re.compile(r"[A-Z]")
+#: a word of 2+ Latin capitals standing alone ("DJI" in "SZ DJI Technology", not the "T" of "Technology")
+_ASCII_CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+
+
+def _capitals(name: str) -> frozenset[str] | None:
+    """See `NormalisedName.capitals`: in a mixed-case name, capitals mark an acronym."""
+    if name.isupper() or name.islower() or not _ASCII_UPPER.search(name):
+        return None  # all capitals, all lower case, or no Latin capital at all
+    return frozenset(w.lower() for w in _ASCII_CAPS.findall(name))
+
+
+#: A Latin name at least this long that ends in a letter may have been cut by a fixed-width ERP field
+#: (30, 35 and 40 characters are common widths).
+TRUNCATION_MIN_CHARS = 30
+#: Ethnic words between a province and "autonomous region" (新疆维吾尔自治区, 广西壮族自治区...).
+_AUTONOMOUS_ETHNIC: frozenset[str] = frozenset({"uyghur", "weiwuer", "zhuang", "zhuangzu", "hui", "huizu"})
+#: A name without any of these words has no phrase for `_fold_phrases` to fold.
+_PHRASE_STARTS: frozenset[str] = frozenset({"autonomous", "zizhiqu", "people", "peoples", "science"})
+
+
+def _fold_phrases(tokens: list[str]) -> list[str]:
+    """Fold multi-word variants that say the same thing to one form.
+
+    - "Xinjiang Uyghur Autonomous Region" is the province Xinjiang (as 新疆维吾尔自治区 is in the bridge):
+      lists write the full form, ERP records the short one;
+    - "People's Government" between a place and an organ ("XUAR People's Government Public Security
+      Bureau") only says whose organ it is: dropped unless it ends the name (the government itself);
+    - "Science and Technology" and "Technology" both translate 科技.
+    """
+    if _PHRASE_STARTS.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if out and out[-1] in PROVINCES:
+            j = i + 1 if tok in _AUTONOMOUS_ETHNIC else i
+            if tokens[j : j + 2] == ["autonomous", "region"]:
+                i = j + 2
+                continue
+            if tokens[j : j + 1] == ["zizhiqu"]:
+                i = j + 1
+                continue
+        if tok in ("people", "peoples") and i + 2 < n and tokens[i + 1] == "government":
+            i += 2
+            continue
+        if tok == "science" and i + 1 < n and tokens[i + 1] == "technology":
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _cut_tail(name: str, latin_part: str, tokens: list[str]) -> str:
+    """The last word as written if the name may end in a cut word, else "" (see `NormalisedName.tail`)."""
+    text = name.strip()
+    if len(text) < TRUNCATION_MIN_CHARS or not text[-1].isalpha() or not tokens:
+        return ""
+    raw = _LATIN_TOKEN.findall(latin_part)
+    if not raw:
+        return ""
+    last = raw[-1].replace("'", "")
+    if _vocabulary().get(last) == last:
+        return ""  # a whole known word ("Bureau", "Technology"): nothing was cut from it
+    canonical = latin_tokens(last)
+    return last if len(canonical) == 1 and canonical[0] == tokens[-1] else ""
 
 
 def basic_normalise(name: str) -> str:

@@ -1,0 +1,242 @@
+"""Recall rules of the entity matcher, each with the hard negative it must not let through.
+
+Every rule here came from a class of misses on the first held-out set (names cut by ERP field widths, a
+registration prefix added, translation variants, the XPCC's spellings, acronyms); each test pairs the
+name a user expects to be found with the look-alike that must stay out of `match`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.screening.matcher import EntityMatcher
+from app.screening.model import Decision, Match, ScreenRecord
+from app.screening.names import normalise
+from graph_schema import ListEntry, ListVersion
+
+#: (entry ID, name, aliases): list entries as the lists publish them.
+ENTRIES: list[tuple[str, str, list[str]]] = [
+    ("sailing", "Xinjiang Sailing Information Technology Co., Ltd.", []),
+    ("lianhai", "Xinjiang Lianhai Chuangzhi Information Technology Co., Ltd.", []),
+    ("union", "Hangzhou Union Biotechnology Co., Ltd.", []),
+    ("kashgar", "Kashgar Construction Engineering (Group) Co., Ltd.", []),
+    ("gaoxin", "Xinjiang New Energy Material Technology Gaoxin Co., Ltd.", []),
+    ("ninestar", "Ninestar Corporation", []),
+    ("ja-solar", "Donghai JA Solar Technology Co., Ltd.", []),
+    ("dahua", "Zhejiang Dahua Technology Co., Ltd.", ["Dahua Technology"]),
+    ("police", "Xinjiang Police College", []),
+    ("xuar-psb", "Xinjiang Uighur Autonomous Region (XUAR) People's Government Public Security Bureau", []),
+    ("sdn-psb", "XINJIANG PUBLIC SECURITY BUREAU", []),
+    ("xpcc", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS", ["XPCC"]),
+    ("dji", "SZ DJI Technology Co., Ltd.", ["DJI"]),
+    ("ktk", "KTK Group", []),
+    ("camel", "Camel Group Co., Ltd.", []),
+    ("zhongtai", "Xinjiang Zhongtai Chemical Co., Ltd.", []),
+    ("smic", "Semiconductor Manufacturing International Corporation", ["SMIC"]),
+    ("smic-bj", "Semiconductor Manufacturing International (Beijing) Corporation", []),
+    ("apex", "Zhuhai Apex Microelectronics Co., Ltd.", []),
+    ("daqo", "Xinjiang Daqo New Energy Co., Ltd.", []),
+    ("sinonet", "Beijing Sinonet Science & Technology Co., Ltd.", []),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> EntityMatcher:
+    version = ListVersion(
+        version_id="TEST:recall",
+        list_name="TEST",
+        source="test",
+        retrieved_on=date(2026, 1, 1),
+        sha256="0" * 64,
+        entry_count=len(ENTRIES),
+    )
+    entries = [ListEntry(entry_id=i, list_name="TEST", name=n, aliases=a) for i, n, a in ENTRIES]
+    return EntityMatcher([(version, entries)])
+
+
+def _result(matcher: EntityMatcher, entry_id: str, name: str, **fields: object) -> Match | None:
+    record = ScreenRecord(name=name, **fields)
+    for m in matcher.match(record, limit=50, include_no_match=True):
+        if m.entry_id == entry_id:
+            return m
+    return None
+
+
+def _decision(matcher: EntityMatcher, entry_id: str, name: str, **fields: object) -> Decision:
+    found = _result(matcher, entry_id, name, **fields)
+    return found.decision if found is not None else Decision.NO_MATCH
+
+
+# -- names cut by a fixed-width ERP field ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "cut"),
+    [
+        ("sailing", "XINJIANG SAILING INFORMATION TECHNO"),  # 35 characters, inside a generic word
+        ("union", "HANGZHOU UNION BIOTECHNOLOGY CO., L"),  # inside the legal form
+        ("kashgar", "KASHGAR CONSTRUCTION ENGINEERING (G"),  # inside "(Group)", bracket left open
+    ],
+)
+def test_a_name_cut_at_the_field_width_still_matches(matcher: EntityMatcher, entry_id: str, cut: str) -> None:
+    assert _decision(matcher, entry_id, cut, country="CN") is Decision.MATCH
+
+
+def test_a_cut_word_is_no_evidence_of_a_distinctive_word(matcher: EntityMatcher) -> None:
+    # everything before the cut is generic; "GAO" could begin Gaoxin or any other trade name
+    assert _decision(matcher, "gaoxin", "XINJIANG NEW ENERGY MATERIAL TECHNOLOGY GAO") is Decision.NO_MATCH
+
+
+def test_only_a_long_name_ending_in_a_fragment_is_read_as_cut(matcher: EntityMatcher) -> None:
+    # a short name is not a field cut: "Sailing Inform" is not taken for "Sailing Information"
+    assert normalise("Xinjiang Sailing Inform").tail == ""
+    assert normalise("XINJIANG SAILING INFORMATION TECHNO").tail == "techno"
+    assert _decision(matcher, "sailing", "Xinjiang Sailing Inform") is not Decision.MATCH
+
+
+def test_a_fragment_must_fall_where_the_cut_is(matcher: EntityMatcher) -> None:
+    # "CHUANG" begins "Chuangzhi", but the query has passed the place of that word: not cut there
+    name = "XINJIANG LIANHAI INFORMATION TECHNOLOGY CHUANG"
+    assert _decision(matcher, "lianhai", name, country="CN") is not Decision.MATCH
+    assert (
+        _decision(matcher, "lianhai", "XINJIANG LIANHAI CHUANGZHI INFORMAT", country="CN") is Decision.MATCH
+    )
+
+
+# -- a registration prefix the list leaves out ----------------------------------------------------------
+
+
+def test_a_city_prefix_added_to_a_name_the_list_gives_without_one_matches(matcher: EntityMatcher) -> None:
+    found = _result(matcher, "ninestar", "Zhuhai Ninestar Corporation", country="CN")
+    assert found is not None and found.decision is Decision.MATCH
+
+
+@pytest.mark.parametrize(
+    "name", ["Zhuhai Ninestar Information Technology Co., Ltd.", "Zhuhai Ninestar Management Co., Ltd."]
+)
+def test_a_prefixed_name_with_a_line_of_business_is_a_subsidiary(matcher: EntityMatcher, name: str) -> None:
+    assert _decision(matcher, "ninestar", name, country="CN") is not Decision.MATCH
+
+
+def test_the_list_prefix_missing_from_the_record_still_counts(matcher: EntityMatcher) -> None:
+    # the parent JA Solar Technology is not its Donghai subsidiary on the list
+    assert _decision(matcher, "ja-solar", "JA Solar Technology Co., Ltd.", country="CN") is not Decision.MATCH
+
+
+def test_a_prefix_is_not_dropped_when_the_entry_names_another_place(matcher: EntityMatcher) -> None:
+    # the alias "Dahua Technology" has no place, but the entry is the Zhejiang company
+    assert (
+        _decision(matcher, "dahua", "Hangzhou Dahua Technology Co., Ltd.", country="CN") is not Decision.MATCH
+    )
+
+
+# -- translation variants of government organs ----------------------------------------------------------
+
+
+def test_academy_and_college_translate_the_same_word(matcher: EntityMatcher) -> None:
+    assert _decision(matcher, "police", "Xinjiang Police Academy", country="CN") is Decision.MATCH
+    assert _decision(matcher, "police", "Xinjiang Police University", country="CN") is not Decision.MATCH
+
+
+def test_public_security_department_and_bureau_with_the_full_region_name(matcher: EntityMatcher) -> None:
+    department = "Xinjiang Uyghur Autonomous Region Public Security Department"
+    assert _decision(matcher, "xuar-psb", department, country="CN") is Decision.MATCH
+    bureau = "Xinjiang Uyghur Autonomous Region Public Security Bureau"
+    assert _decision(matcher, "sdn-psb", bureau, country="CN") is Decision.MATCH
+
+
+def test_another_public_security_bureau_stays_out(matcher: EntityMatcher) -> None:
+    assert _decision(matcher, "sdn-psb", "Urumqi Public Security Bureau", country="CN") is Decision.NO_MATCH
+    xpcc_psb = "Xinjiang Production and Construction Corps Public Security Bureau"
+    assert _decision(matcher, "xuar-psb", xpcc_psb, country="CN") is not Decision.MATCH
+
+
+def test_the_peoples_government_itself_is_not_its_security_bureau(matcher: EntityMatcher) -> None:
+    # "People's Government" is dropped between a place and an organ, kept when it ends the name
+    assert normalise("XUAR People's Government").tokens == ("xinjiang", "peoples", "government")
+    government = "Xinjiang Uyghur Autonomous Region People's Government"
+    assert _decision(matcher, "xuar-psb", government, country="CN") is Decision.NO_MATCH
+
+
+# -- the XPCC's spellings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Xinjiang Production and Construction Corp.", "Bingtuan", "XPCC"])
+def test_xpcc_spellings_match(matcher: EntityMatcher, name: str) -> None:
+    assert _decision(matcher, "xpcc", name, country="CN") is Decision.MATCH
+
+
+def test_an_xpcc_unit_with_a_line_of_business_is_not_the_xpcc(matcher: EntityMatcher) -> None:
+    found = _result(matcher, "xpcc", "Bingtuan Cotton Co., Ltd.", country="CN")
+    assert found is not None and found.decision is Decision.POSSIBLE_MATCH
+    assert any(f.feature == "group_structure" for f in found.explanation)
+
+
+# -- acronyms --------------------------------------------------------------------------------------------
+
+
+def test_an_acronym_on_the_list_matches_the_name_spelled_out(matcher: EntityMatcher) -> None:
+    name = "Da-Jiang Innovations Science and Technology Co., Ltd."
+    assert _decision(matcher, "dji", name, country="CN") is Decision.MATCH
+
+
+def test_pinyin_syllables_with_the_acronym_initials_are_another_company(matcher: EntityMatcher) -> None:
+    assert _decision(matcher, "ktk", "Kai Tong Kang Group", country="CN") is Decision.NO_MATCH
+
+
+def test_a_capitalised_word_is_not_an_acronym_in_a_mixed_case_name(matcher: EntityMatcher) -> None:
+    # initials C-A-M-E-L are no evidence: "Camel" in "Camel Group" is a word, not an acronym
+    name = "Coastal Atlantic Mutual Express Lines Group"
+    assert _decision(matcher, "camel", name, country="CN") is Decision.NO_MATCH
+
+
+# -- a group and a company with a line of business --------------------------------------------------------
+
+
+def test_group_added_to_the_listed_name_matches(matcher: EntityMatcher) -> None:
+    name = "Xinjiang Zhongtai Chemical (Group) Co., Ltd."
+    assert _decision(matcher, "zhongtai", name, country="CN") is Decision.MATCH
+
+
+def test_a_group_without_the_listed_line_of_business_is_the_parent(matcher: EntityMatcher) -> None:
+    found = _result(matcher, "zhongtai", "Xinjiang Zhongtai (Group) Co., Ltd.", country="CN")
+    assert found is not None and found.decision is Decision.POSSIBLE_MATCH
+    assert any(f.feature == "group_structure" for f in found.explanation)
+    assert _decision(matcher, "camel", "Camel Trading Co., Ltd.", country="CN") is not Decision.MATCH
+
+
+# -- municipalities designate subsidiaries ----------------------------------------------------------------
+
+
+def test_a_municipality_in_brackets_designates_a_subsidiary(matcher: EntityMatcher) -> None:
+    beijing = "Semiconductor Manufacturing International (Beijing) Corporation"
+    assert _decision(matcher, "smic-bj", beijing, country="CN") is Decision.MATCH
+    assert _decision(matcher, "smic", beijing, country="CN") is Decision.POSSIBLE_MATCH
+    tianjin = "Semiconductor Manufacturing International (Tianjin) Corporation"
+    assert _decision(matcher, "smic-bj", tianjin, country="CN") is Decision.NO_MATCH
+
+
+# -- spelling variants of the same words ------------------------------------------------------------------
+
+
+def test_a_hyphenated_compound_matches_the_one_word_form(matcher: EntityMatcher) -> None:
+    name = "Zhuhai Apex Micro-electronics Co Ltd"
+    assert _decision(matcher, "apex", name, country="CN") is Decision.MATCH
+    assert _decision(matcher, "apex", "Apex Microtechnology Inc.", country="CN") is Decision.NO_MATCH
+
+
+def test_two_word_places_fold_to_one(matcher: EntityMatcher) -> None:
+    assert normalise("Esquel Group (Hong Kong)").qualifiers == ("hongkong",)
+    assert normalise("Esquel Group (Hong Kong)").tokens == ("esquel",)
+    # "Inner Mongolia" is a province, so this sibling now conflicts with the Xinjiang prefix
+    sibling = "Inner Mongolia Daqo New Energy Co., Ltd."
+    assert normalise(sibling).tokens[0] == "mongolia"
+    assert _decision(matcher, "daqo", sibling, country="CN") is Decision.NO_MATCH
+
+
+def test_science_and_technology_translates_as_technology(matcher: EntityMatcher) -> None:
+    name = "Beijing Sinonet Technology Co., Ltd."
+    assert _decision(matcher, "sinonet", name, country="CN") is Decision.MATCH
+    assert _decision(matcher, "sinonet", "Sinonet Logistics Ltd", country="CN") is not Decision.MATCH
