@@ -165,9 +165,30 @@ def _location() -> tuple[list[MethodScores] | None, str]:
         return None, f"location evaluation failed: {type(e).__name__}: {e}"
 
 
-def check(names: list[MethodScores], tp: dict[str, float | int | str]) -> list[str]:
-    """Every floor or comparison our figures fail (empty = pass)."""
+def check(
+    names: list[MethodScores], tp: dict[str, float | int | str], location: list[MethodScores] | None = None
+) -> list[str]:
+    """Every floor or comparison our figures fail (empty = pass); a location evaluation that could not
+    run is a failure too, so the gate cannot pass by skipping half of it."""
     failures: list[str] = []
+    if location is None:
+        failures.append("location evaluation did not run")
+    else:
+        lo = location[0]
+        if lo.overall.precision < floors.LOCATION_PRECISION_MIN:
+            failures.append(
+                f"location precision {lo.overall.precision:.3f} < {floors.LOCATION_PRECISION_MIN}"
+            )
+        if lo.overall.recall < floors.LOCATION_RECALL_MIN:
+            failures.append(f"location recall {lo.overall.recall:.3f} < {floors.LOCATION_RECALL_MIN}")
+        if lo.ms_per_record > floors.LOCATION_MS_PER_RECORD_MAX:
+            failures.append(
+                f"location {lo.ms_per_record:.2f} ms/record > {floors.LOCATION_MS_PER_RECORD_MAX}"
+            )
+        for baseline in location[1:]:
+            if baseline.overall.f1 >= lo.overall.f1:
+                theirs, ours_f1 = baseline.overall.f1, lo.overall.f1
+                failures.append(f"location baseline {baseline.method} F1 {theirs:.3f} >= ours {ours_f1:.3f}")
     ours = names[0]
     o = ours.overall
     if o.precision < floors.NAMES_PRECISION_MIN:
@@ -263,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"wrote {args.write}")
     if args.check:
-        failures = check(names, tp)
+        failures = check(names, tp, location)
         for f in failures:
             print("CHECK FAILED:", f, file=sys.stderr)
         if failures:
