@@ -92,3 +92,17 @@ def test_an_active_order_carries_no_status_note() -> None:
     texts = _finding_text("Hoshine Silicon Industry Co., Ltd.", "CN")
     cbp_texts = [t for t in texts if "Withhold Release Order" in t]
     assert cbp_texts and not any("CBP lists as" in t for t in cbp_texts), texts
+
+
+def test_malaysian_legal_forms_are_forms_not_names(screener: Screener) -> None:
+    # CBP writes "Top Glove Corporation Bhd"; a supplier master spells the form out.
+    [result] = screener.screen([ScreenRecord(name="TOP GLOVE CORPORATION BERHAD", country="MY")])
+    assert any(m.list_name == "CBP_WRO" and m.decision.value == "match" for m in result.matches)
+    # A name that is nothing but a legal form and a generic word matches nobody.
+    [other] = screener.screen([ScreenRecord(name="Berhad Sdn Trading", country="MY")])
+    assert not [m for m in other.matches if m.decision.value == "match"]
+
+
+def test_a_vessel_is_matched_by_its_name(screener: Screener) -> None:
+    [result] = screener.screen([ScreenRecord(name="Da Wang", country="VU")])
+    assert any(m.list_name == "CBP_WRO" and m.entry_name == "Da Wang" for m in result.matches)

@@ -172,6 +172,16 @@ LEGAL_TOKENS: frozenset[str] = frozenset(
         "kg",
         "srl",
         "spa",
+        # Malaysian, Indonesian, Australian and Latin forms (CBP's orders name many such companies):
+        # Sdn. Bhd. = Sendirian Berhad, Tbk = Terbuka
+        "bhd",
+        "berhad",
+        "sdn",
+        "sendirian",
+        "tbk",
+        "pty",
+        "ltda",
+        "sarl",
         # pinyin legal forms: youxian gongsi, gufen youxian gongsi, youxian zeren gongsi, jituan
         "gongsi",
         "youxian",

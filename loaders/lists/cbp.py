@@ -23,6 +23,8 @@ COLUMNS = (
 )  # fmt: skip
 #: "and (its) subsidiaries" in the forms CBP's releases use: "and its subordinate and affiliated entities"
 #: (XPCC), "its subsidiaries, joint ventures, and affiliated entities" (Sime Darby), "wholly owned".
+#: CBP writes a ship as "Fishing Vessel: <name>"; the entry ID keeps that text, the name is the ship's.
+_VESSEL = re.compile(r"^\s*fishing\s+vessel\s*:\s*", re.IGNORECASE)
 _COVERS = re.compile(
     r",?\s+(?:and\s+(?:its\s+|their\s+)?|(?:its|their)\s+)(?:wholly[- ]owned\s+)?"
     r"(?:subsidiaries|subordinates|subordinate(?=\s+and\s+affiliated))"
@@ -86,6 +88,9 @@ def parse_wro_csv(
         if entry_id in seen:
             raise ListFormatError(file, rownum, "Entity", f"duplicate row (first on row {seen[entry_id]})")
         seen[entry_id] = rownum
+        vessel = _VESSEL.match(name)
+        if vessel:  # "Fishing Vessel: Da Wang" names the ship "Da Wang"; the kind goes to entity_type
+            name = name[vessel.end() :].strip() or name
         remarks = "; ".join(p for p in (f"Status: {r['Status']}" if r["Status"] else "", r["Remarks"]) if p)
         entries.append(
             ListEntry(
@@ -97,7 +102,7 @@ def parse_wro_csv(
                 section=kind,
                 effective_date=effective,
                 citation=r["Press Release"] if r["Press Release"] not in ("", "N/A") else None,
-                entity_type="vessel" if r["Entity"].lower().startswith("fishing vessel:") else None,
+                entity_type="vessel" if vessel else None,
                 source_list="CBP Withhold Release Orders and Findings",
                 programs=unique([r["Industry"]]),
                 countries=[country] if country else [],

@@ -184,6 +184,8 @@ def test_cbp_wro_csv_reads_aliases_coverage_and_kind() -> None:
     assert hoshine.entry_id == "cbp_wro:hoshine-silicon-industry-co-ltd:wro:2021-06-24"
     assert tianjin.name == "Tianjin Malleable Iron Factory" and "Tianjin No. 2 Prison" in tianjin.aliases
     assert vessel.entity_type == "vessel" and vessel.countries == ["VU"]
+    # The ship's name is the name to match; the entry ID keeps CBP's text, so IDs stay stable.
+    assert vessel.name == "Da Wang" and vessel.entry_id.startswith("cbp_wro:fishing-vessel-da-wang:")
     assert fgv.section == "Finding" and fgv.covers_subsidiaries and fgv.remarks == "Status: Active"
 
 
