@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Sequence
+from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from app.errors import BundleInvalidError
 from app.perf import gc_paused
@@ -79,9 +80,9 @@ def _diff(
 def next_data_version(previous: str, changes: Bundle) -> str:
     """Chain the previous version with a hash of what changed.
 
-    Each record is hashed as pydantic's own JSON of it (fields in declaration order, done in Rust), not
-    as `to_props()` through `json.dumps`: the same content gives the same version in both stores, at a
-    fraction of the cost on a 100k-row load.
+    Each kind's records are hashed as pydantic's JSON of the whole list (fields in declaration order,
+    serialised in one call in Rust), not record by record through `to_props()` and `json.dumps`: the same
+    content gives the same version in both stores, at a fraction of the cost on a 100k-row load.
     """
     digest = hashlib.sha256(previous.encode())
     for records in (
@@ -92,10 +93,16 @@ def next_data_version(previous: str, changes: Bundle) -> str:
         changes.sourcing,
         changes.documents,
     ):
-        for record in records:
-            digest.update(record.model_dump_json().encode())
+        if records:
+            digest.update(_list_adapter(type(records[0])).dump_json(list(records)))
             digest.update(b"\n")
     return digest.hexdigest()[:16]
+
+
+@cache
+def _list_adapter(kind: type[Record]) -> TypeAdapter[list[Any]]:
+    """One serializer per record class (building one costs more than using it)."""
+    return TypeAdapter(list[kind])  # type: ignore[valid-type]
 
 
 #: the steps of a load as a progress bar shows them: validate, compare each kind, write
