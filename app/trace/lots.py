@@ -8,7 +8,10 @@ the tenant's data version like a bundle, so cached traces refresh.
 
 A lot's trace walks its recorded inputs (`MADE_FROM`) upstream with the same rules as a product's
 trace and builds the same document (`LotTraceResult`), so evidence packs and views treat both alike:
-- the facility where a lot was made goes through every rule, once per facility;
+- the facility where a lot was made goes through every rule, once per facility, and so does every
+  trading or warehouse site where an event recorded a lot made elsewhere: a lot stored in the XUAR is
+  judged as the product walk judges such a site there (a producing site that only received a lot made
+  something downstream of it, and is not judged for it);
 - a lot with inputs follows them; a lot without recorded inputs of a component its item's bill of
   materials names is a gap (`lot_inputs_not_recorded`); a lot of an item without a bill of materials,
   made at a producing site, is an origin (a trading or warehouse site originates nothing, as in the
@@ -450,8 +453,14 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
     walk = _LotWalk(store, tenant, root)
     cache = TraceCache(store, tenant)
     lots = walk.lots
+    # Every site an event recorded a lot at: where it was made, and where it only passed (a trader, a
+    # warehouse, a port), which the rules judge as the product walk judges a trading or warehouse site.
     cache.facilities.update(
-        store.get_facilities(tenant, {lot.facility_id for lot in lots.values() if lot.facility_id})
+        store.get_facilities(
+            tenant,
+            {lot.facility_id for lot in lots.values() if lot.facility_id}
+            | {f for lot in lots.values() for f in lot.facility_ids},
+        )
     )
     cache.load_owners({f.company_id for f in cache.facilities.values()})
     items = {lot.item_id for lot in lots.values()}
@@ -579,11 +588,22 @@ def _trace_lot(store: GraphStore, tenant: str, lot_id: str, rules: Sequence[Risk
     def path(lid: str) -> list[Hop]:
         return [hop(i, x) for i, x in enumerate(chain(lid), start=1)]
 
-    # Risk: every making facility once, through every rule.
+    # Risk: every making facility once, through every rule; then every trading or warehouse site lots
+    # only passed through (no lot of this trace was made there), with the lots it handled.
     by_facility: dict[str, list[str]] = defaultdict(list)
-    for lid in sorted(lots, key=lambda x: (walk.tiers[x], x)):
+    ordered = sorted(lots, key=lambda x: (walk.tiers[x], x))
+    for lid in ordered:
         if lots[lid].facility_id in cache.facilities:
             by_facility[str(lots[lid].facility_id)].append(lid)
+    makers = set(by_facility)
+    for lid in ordered:
+        for site in lots[lid].facility_ids:
+            fac = cache.facilities.get(site)
+            # Only sites that handle goods without making anything: a producing site that merely
+            # recorded a lot received it to make something downstream, which is not this lot's origin.
+            if fac is None or site in makers or fac.activity.originates or lid in by_facility[site]:
+                continue
+            by_facility[site].append(lid)
     reviews = store.get_reviews(tenant, [company_subject(cid) for cid in sorted(cache.companies)])
     findings: list[Finding] = []
     risk_at: dict[str, Severity] = {}

@@ -103,6 +103,7 @@ def _world(store: GraphStore, tenant: str) -> TraceService:
                 facility("F-GIN-XJ", "C-XJ", activity=Activity.PROCESSING, region="Xinjiang", city="Aksu"),
                 facility("F-FARM", "C-TX", activity=Activity.FARM, country="US", region="Texas"),
                 facility("F-WH", "C-WH", activity=Activity.WAREHOUSE, country="HK"),
+                facility("F-WH-XJ", "C-WH", activity=Activity.WAREHOUSE, region="Xinjiang", city="Urumqi"),
             ],
             items=[item("SHIRT"), item("LINT", ItemKind.MATERIAL), item("SEED", ItemKind.MATERIAL)],
             bom=[bom_line("SHIRT", "LINT"), bom_line("LINT", "SEED")],
@@ -163,6 +164,29 @@ def test_a_lot_reaching_the_xuar_is_flagged_with_the_product_traces_signals(
     same = next(f for f in product_trace.findings if f.facility_id == "F-GIN-XJ")
     assert finding.signals == same.signals
     assert lot_trace.reference_versions == product_trace.reference_versions
+
+
+def test_a_lot_stored_in_the_xuar_on_its_way_is_flagged_for_review(svc: TraceService, tenant: str) -> None:
+    # Texas lint, clean where it was made, sat in an Urumqi warehouse before the sewing plant received it.
+    stored = event("W1", 3, "F-WH-XJ", action="OBSERVE", bizStep="storing", quantityList=[lot("LINT", "L1")])
+    svc.load_epcis(tenant, document_of(*CLEAN[:2], stored, *CLEAN[2:]))
+    result = svc.trace_lot(tenant, "SHIRT.B1")
+    assert result.verdict is Verdict.NEEDS_REVIEW, result.summary
+    (finding,) = result.findings
+    assert finding.facility_id == "F-WH-XJ" and finding.items == ["LINT"]
+    assert [s.rule for s in finding.signals] == ["xuar_transit"]
+    assert [h.lot_id for h in finding.path] == ["SHIRT.B1", "LINT.L1"]  # the lot that passed through
+
+
+def test_a_lot_received_by_an_xuar_maker_is_not_judged_by_its_buyer(svc: TraceService, tenant: str) -> None:
+    # Texas lint received at the Aksu gin's site: the buyer is downstream of the lint, not its origin.
+    received = event(
+        "R9", 3, "F-GIN-XJ", action="OBSERVE", bizStep="receiving", quantityList=[lot("LINT", "L1")]
+    )
+    svc.load_epcis(tenant, document_of(*CLEAN[:2], received))
+    result = svc.trace_lot(tenant, "LINT.L1")
+    assert result.verdict is Verdict.NO_RISK_FOUND, result.summary
+    assert result.findings == []
 
 
 def test_a_lot_made_without_recorded_inputs_is_a_gap(svc: TraceService, tenant: str) -> None:
