@@ -20,7 +20,13 @@ from pydantic import BaseModel, Field
 from app.changes import ChangeKind, ChangeTracker
 from app.config import PROJECT_ROOT
 from app.errors import BadRequestError, NotFoundError
-from app.evidence.documents import DocumentFile, DocumentFiles, document_file, upload_document_file
+from app.evidence.documents import (
+    DocumentFile,
+    DocumentFiles,
+    StagedFile,
+    document_file,
+    upload_document_file,
+)
 from app.evidence.pack import EvidencePack, assemble_pack
 from app.evidence.readiness import ProductReadiness, assess_readiness, checklist_in_force
 from app.ingest import LoadReport, load_bundle
@@ -206,7 +212,7 @@ class TraceService:
         self,
         tenant: str,
         document_id: str,
-        content: bytes,
+        content: bytes | StagedFile,
         content_type: str | None,
         declared_sha256: str | None,
         document_dir: Path,

@@ -19,7 +19,7 @@ from app.api.problems import ProblemDocument
 from app.api.routing import add_router
 from app.api.security import Permission, Principal, require
 from app.config import Settings
-from app.evidence.documents import DocumentFile
+from app.evidence.documents import DocumentFile, DocumentFiles
 from app.evidence.readiness import ProductReadiness
 from app.ingest import LoadReport
 from app.service import TraceService
@@ -142,12 +142,13 @@ async def put_document_file(
         Header(description="The file's SHA-256 (hex) as the sender knows it; a different file is a 409."),
     ] = None,
 ) -> DocumentFile:
-    content = await request.body()
+    # Streamed to a staging file and hashed on the way: a file may be as large as the upload limit.
+    staged = await DocumentFiles(settings.document_dir).stage(request.stream())
     return await run_in_threadpool(
         svc.put_document_file,
         caller.tenant,
         document_id,
-        content,
+        staged,
         request.headers.get("content-type"),
         x_content_sha256,
         settings.document_dir,

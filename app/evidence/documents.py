@@ -21,9 +21,9 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,11 +71,47 @@ def file_uri(document_id: str) -> str:
     return f"/v1/documents/{quote(document_id, safe='')}/file"
 
 
+class StagedFile(NamedTuple):
+    """An upload written to disk as it arrived and hashed on the way, so a large file never sits in
+    memory whole; it becomes a stored file (`DocumentFiles.keep`) only once the upload is accepted."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
 class DocumentFiles:
     """Files by tenant and SHA-256 under one directory; each file has a small sidecar with its media type."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    async def stage(self, chunks: AsyncIterator[bytes]) -> StagedFile:
+        """Write a request body to a staging file under the root (same file system, so keeping it is a
+        rename), hashing it as it streams in; nothing is left behind if the stream fails."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        digest, size = hashlib.sha256(), 0
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                async for chunk in chunks:
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return StagedFile(Path(tmp), digest.hexdigest(), size)
+
+    def keep(self, tenant: str, staged: StagedFile, content_type: str) -> None:
+        """Move an accepted staged upload to its content address (idempotent, as `put`)."""
+        target = self.path(tenant, staged.sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            staged.path.unlink(missing_ok=True)
+        else:
+            os.replace(staged.path, target)
+        _atomic_write(target.with_suffix(".json"), json.dumps({"content_type": content_type}).encode())
 
     def path(self, tenant: str, sha256: str) -> Path:
         if not _SHA256.match(sha256):
@@ -127,7 +163,7 @@ def upload_document_file(
     store: GraphStore,
     tenant: str,
     document_id: str,
-    content: bytes,
+    content: bytes | StagedFile,
     content_type: str | None,
     declared_sha256: str | None,
     files: DocumentFiles,
@@ -135,13 +171,33 @@ def upload_document_file(
 ) -> DocumentFile:
     """Store a document's file and record its hash and URI on the document (a load like any other).
 
-    Refused before anything is written: an unknown document (404), an empty body (400), a declared hash
-    (request or record) that differs from the file's (409, naming both).
+    Refused before anything is kept: an unknown document (404), an empty body (400), a declared hash
+    (request or record) that differs from the file's (409, naming both). A refused staged upload is
+    deleted.
     """
+    staged = content if isinstance(content, StagedFile) else None
+    try:
+        return _upload(store, tenant, document_id, content, content_type, declared_sha256, files, load)
+    finally:
+        if staged is not None:
+            staged.path.unlink(missing_ok=True)  # kept files were moved away; a refused one goes
+
+
+def _upload(
+    store: GraphStore,
+    tenant: str,
+    document_id: str,
+    content: bytes | StagedFile,
+    content_type: str | None,
+    declared_sha256: str | None,
+    files: DocumentFiles,
+    load: Callable[[bytes], LoadReport],
+) -> DocumentFile:
     document = _document(store, tenant, document_id)
-    if not content:
+    size = content.size if isinstance(content, StagedFile) else len(content)
+    if not size:
         raise BadRequestError("the request body is empty: send the document's file as the body")
-    actual = hashlib.sha256(content).hexdigest()
+    actual = content.sha256 if isinstance(content, StagedFile) else hashlib.sha256(content).hexdigest()
     if declared_sha256 is not None:
         declared = declared_sha256.strip().lower()
         if declared != actual:
@@ -158,7 +214,10 @@ def upload_document_file(
             actual,
         )
     kind = content_type or DEFAULT_CONTENT_TYPE
-    files.put(tenant, content, kind)
+    if isinstance(content, StagedFile):
+        files.keep(tenant, content, kind)
+    else:
+        files.put(tenant, content, kind)
     row: Row = {
         **document.model_dump(mode="json", exclude_none=True),
         "sha256": actual,
@@ -168,7 +227,7 @@ def upload_document_file(
     return DocumentFile(
         document_id=document_id,
         sha256=actual,
-        size=len(content),
+        size=size,
         content_type=kind,
         uri=file_uri(document_id),
         data_version=report.data_version,

@@ -192,3 +192,26 @@ def test_uploaded_files_are_each_tenants_own(client: TestClient) -> None:
     assert client.put("/v1/documents/D-X/file", content=b"ours", headers=TENANT).status_code == 200
     assert client.get("/v1/documents/D-X/file", headers=other).status_code == 404
     assert client.put("/v1/documents/D-X/file", content=b"theirs", headers=other).status_code == 404
+
+
+def test_a_file_sent_in_chunks_is_stored_whole_and_no_staging_file_remains(tmp_path: Path) -> None:
+    """A file streams to disk as it arrives (a scan may be hundreds of MB): chunked bodies work, and
+    neither an accepted nor a refused upload leaves its staging file behind."""
+    root = tmp_path / "documents"
+    for client in make_client(Settings(document_dir=root, max_upload_bytes=300_000)):
+        parts = [b"%PDF-1.7 ", b"x" * 100_000, b"y" * 100_000, b" %%EOF"]
+        whole = b"".join(parts)
+        created = client.put(
+            "/v1/documents/D-SCAN", json={"type": "production_record", "number": "S-1"}, headers=TENANT
+        )
+        assert created.status_code == 200, created.text
+        stored = client.put("/v1/documents/D-SCAN/file", content=iter(parts), headers=TENANT)
+        assert stored.status_code == 200, stored.text
+        assert stored.json()["sha256"] == hashlib.sha256(whole).hexdigest()
+        assert stored.json()["size"] == len(whole)
+        assert client.get("/v1/documents/D-SCAN/file", headers=TENANT).content == whole
+        too_big = client.put(
+            "/v1/documents/D-SCAN/file", content=iter([b"z" * 200_000, b"z" * 200_000]), headers=TENANT
+        )
+        assert too_big.status_code == 413
+        assert not list(root.glob(".upload-*"))
