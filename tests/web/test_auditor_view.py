@@ -29,8 +29,15 @@ def api_trace(server: LiveServer, product_id: str) -> dict[str, Any]:
     return trace
 
 
+def graph_ready(page: Page) -> None:
+    """Wait for the page's graph script: the HTML above it (verdict, tables) can be on screen while a
+    loaded machine is still fetching cytoscape."""
+    page.wait_for_function("() => window.tracegraph !== undefined && window.tracegraph.cy !== undefined")
+
+
 def highlighted_states(page: Page) -> list[dict[str, Any]]:
     """The graph's nodes on the highlighted risk path, product first."""
+    graph_ready(page)
     states: list[dict[str, Any]] = page.evaluate(
         """() => window.tracegraph.cy.nodes('.risk-path').map(n => n.data())
                  .sort((a, b) => a.tier - b.tier)"""
@@ -40,6 +47,7 @@ def highlighted_states(page: Page) -> list[dict[str, Any]]:
 
 def click_node(page: Page, node_id: str) -> None:
     """A real mouse click on a node where the graph draws it (centred in view first)."""
+    graph_ready(page)
     box = page.locator("#graph").bounding_box()
     assert box is not None
     position = page.evaluate(
@@ -80,6 +88,7 @@ def test_the_flagged_path_leads_to_the_xuar_facility_and_its_reason(
     assert [s["facility_id"] for s in states[1:]] == [hop["facility_id"] for hop in finding["path"]]
     end = states[-1]
     assert end["facility_id"] == finding["facility_id"] and end["region"] == "Xinjiang"
+    graph_ready(page)
     edges = page.evaluate("() => window.tracegraph.cy.edges('.risk-path').length")
     assert edges == len(states) - 1
 
@@ -105,6 +114,7 @@ def test_show_path_and_the_keyboard_table_reach_the_same_details(live_demo: Live
     gap_button.click()
     expect(gap_button).to_have_attribute("aria-pressed", "true")
     assert highlighted_states(page) == []  # a gap's path is not a risk path
+    graph_ready(page)
     assert page.evaluate("() => window.tracegraph.cy.$('.gap-path').length") > 0
     page.locator('button.show-path[data-path="finding:0"]').click()
     assert highlighted_states(page)[-1]["facility_id"] == finding["facility_id"]
@@ -147,6 +157,7 @@ def test_every_demo_product_opens_shows_its_verdict_and_offers_every_pack(
         page.goto(f"{live_demo.url}/ui/products/{product_id}")
         expect(page.locator(".verdict-line [data-verdict]")).to_have_attribute("data-verdict", verdict)
         trace = api_trace(live_demo, product_id)
+        graph_ready(page)
         drawn = page.evaluate("() => window.tracegraph.cy.nodes().length")
         assert drawn == len(trace["supply_map"]["nodes"]) + len(trace["gaps"]), product_id
         if trace["findings"]:
@@ -217,6 +228,7 @@ def test_a_lot_is_found_and_traced_through_its_recorded_inputs(
         "data-verdict", "presumption_applies"
     )
     # The lot's own links are drawn as lot-backed, and the risky path ends at the Aksu gin that made it.
+    graph_ready(page)
     assert page.evaluate("() => window.tracegraph.cy.edges('.lot').length") >= 2
     assert highlighted_states(page)[-1]["facility_id"] == "F-ATY-GIN"
     href = page.locator('a.pack[data-format="json"]').get_attribute("href")
