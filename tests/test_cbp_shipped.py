@@ -19,6 +19,7 @@ from app.screening.service import Screener
 from app.trace.rules import FacilityContext, ListMatchRule
 from graph_schema import Company, Facility, ListEntry, ListVersion
 from loaders.lists import SHIPPED_DIR, load_shipped
+from loaders.local_names import SOURCE_NOTE
 
 META = SHIPPED_DIR / "cbp_wro.meta.json"
 
@@ -40,7 +41,10 @@ def test_shipped_cbp_table_loads_with_the_count_and_source_its_meta_states(
     meta = json.loads(META.read_text(encoding="utf-8"))
     version, entries = cbp
     assert version.entry_count == len(entries) == meta["entry_count"]
-    assert version.source == meta["source"] and version.retrieved_on == date(2026, 11, 28)
+    # The official source, then the Chinese-name supplement the version also used.
+    official, _, names = version.source.partition(SOURCE_NOTE)
+    assert official == meta["source"] and names.startswith("loaders/data/entity_local_names.csv")
+    assert version.retrieved_on == date(2026, 11, 28)
     assert any(n.startswith("PARTIAL") for n in meta["notes"])
     # every row cites where it was transcribed from, and says whether the order still stands
     assert all(e.citation and e.citation.startswith("http") for e in entries)
