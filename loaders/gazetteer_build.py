@@ -9,7 +9,8 @@ romanisations, historic codes and ambiguity flags are curated here, by hand, bec
 them. Running this script after replacing `xuar_divisions_gbt2260.csv` with a newer extract rewrites the
 gazetteer; a code missing from the curated table is an error so a new division is never silently unnamed.
 
-Names in the region's other languages (Uyghur in Arabic and Latin script, Kazakh, Kyrgyz, Russian) come from
+Names in the region's other languages (Uyghur in Arabic, Latin and Cyrillic script, Kazakh and Kyrgyz in Arabic,
+Cyrillic and Latin script, Mongolian, Russian) come from
 `LOCAL_NAMES`, one row per name with the URL of the page it was read from; the build writes them to the
 `local_names` column and every source to the sidecar's `name_sources`. A Uyghur Arabic-script name also yields
 its Uyghur Latin (ULY) spelling mechanically (`uly_from_arabic`), because the two scripts map letter for letter
@@ -191,8 +192,9 @@ CURATED = """
 
 
 #: code | language | name | flag | source URL | evidence (a quote from the source, pipes replaced by "/").
-#: Language: ug-Arab (Uyghur Arabic script, UEY), ug-Latn (Uyghur Latin), kk / kk-Arab / kk-Latn (Kazakh),
-#: ky (Kyrgyz), ru (Russian), zh (a Chinese abbreviation). Flag: "" (the name identifies the place),
+#: Language: ug-Arab (Uyghur Arabic script, UEY), ug-Latn (Uyghur Latin as a source writes it), ug-Cyrl (Uyghur
+#: Cyrillic, "Siril Yëziqi"), kk / kk-Arab / kk-Latn (Kazakh), ky / ky-Arab / ky-Latn (Kyrgyz), mn / mn-Latn
+#: (Mongolian Cyrillic / romanised Oirat), ru (Russian), zh (a Chinese abbreviation). Flag: "" (the name identifies the place),
 #: "abroad" (also a place outside China: counts only with country CN), "weak" (also something else in China).
 #: Every row was read from its source page; a name the sources did not show is not here (see the sidecar).
 LOCAL_NAMES = """
@@ -205,6 +207,7 @@ LOCAL_NAMES = """
 650100|ru|Урумчи||https://nl.m.wikipedia.org/wiki/%C3%9Cr%C3%BCmchi|Russisch Урумчи́ (stress mark dropped by folding)
 650100|ug-Arab|ئۈرۈمچى||https://www.primidi.com/xinjiang/subdivisions|ئۈرۈمچى شەھرى Ürümchi Shehri
 650100|zh|乌市|weak|https://hanciba.com/cidian/ci_乌鲁木齐.html|乌鲁木齐,通称“乌市”,旧称迪化
+650102|ug-Arab|تىيانشان|weak|https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Tianshan District تىيانشان رايونى Tiyanshan Rayoni Tiyanxan Rayoni 天山区 Tiānshān Qū 650102
 650103|ug-Arab|سايباغ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Saybag District سايباغ رايونى Saybagh Rayoni 650103
 650103|ug-Latn|Saybagh||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Saybag District / / Saybagh Rayoni / Saybag Rayoni / 沙依巴克区 / 650103
 650104|ug-Arab|يېڭىشەھەر||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Xinshi District يېڭىشەھەر رايونى Yëngishahar Rayoni 650104
@@ -214,28 +217,86 @@ LOCAL_NAMES = """
 650106|ug-Arab|تۇدۇڭخابا||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Toutunhe District تۇدۇڭخابا رايونى Tudungxaba Rayoni 650106
 650106|ug-Latn|Tudungxaba||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Toutunhe District / / Tudungxaba Rayoni / Tudunghaba Rayoni / 头屯河区 / 650106
 650107|ug-Arab|داۋانچىڭ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Dabancheng District داۋانچىڭ رايونى Dabancheng Rayoni 650107
+650109|ug-Arab|میدونگ||https://db0nus869y26v.cloudfront.net/en/List_of_administrative_divisions_of_Xinjiang|Midong District میدونگ رايونى Midong Rayoni Midong Rayoni 米东区
 650121|ug-Latn|Ürümchi Nahiyisi||https://en.wikipedia.org/wiki/List_of_administrative_divisions_of_Xinjiang|Ürümqi County / / Ürümchi Nahiyisi / Ürümqi Nahiyisi / 乌鲁木齐县 / 650121
 650200|ug-Arab|قاراماي||https://www.primidi.com/xinjiang/subdivisions|قاراماي شەھرى
 650202|ug-Arab|مايتاغ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Dushanzi District مايتاغ رايونى
 650202|ug-Latn|Maytağ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Dushanzi District 独山子 区 Dúshānzǐ Qū مايتاغ رايونى Maytağ Rayoni (Turkish-alphabet ğ = gh)
+650203|ug-Arab|قاراماي||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Karamay District 克拉玛依 区 Kèlāmǎyī Qū قاراماي رايونى Karamay Rayoni
 650204|ug-Arab|جەرەنبۇلاق||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Baijiantan District 白碱滩区 جەرەنبۇلاق رايونى Cerenbulak Rayoni
 650205|ug-Arab|ئورقۇ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Urho District 乌尔禾 区 ئورقۇ رايونى Orku Rayoni
 650400|ug-Arab|تۇرپان||https://www.primidi.com/xinjiang/subdivisions|9 Turpan Turpan تۇرپان ۋىلايىتى Turpan Wilayiti
+650400|ru|Турфан||http://wiki-org.ru/wiki/%D0%A7%D0%B0%D0%BD%D1%86%D0%B7%D0%B8-%D0%A5%D1%83%D1%8D%D0%B9%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D0%BE%D0%BA%D1%80%D1%83%D0%B3|на юге — с городским округом Урумчи, округом Турфан и Баян-Монгольским автономным округом
+650421|ug-Arab|پىچان||http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-province-turpan-rural.html|Pichan County (پىچان ناھىيىسى Pichan Nahiyisi/鄯善县 Shànshàn-xiàn)
+650422|ug-Arab|توقسۇن||https://wikibin.ir/article/wp/%D9%88%D9%84%D8%A7%DB%8C%D8%AA_%D8%AA%D9%88%D8%B1%D9%81%D8%A7%D9%86|ناحیه توقسون / 托克逊县 / Tuōkèxùn Xiàn / توقسۇن ناهیییسی
 650500|ug-Arab|قۇمۇل||https://www.primidi.com/xinjiang/subdivisions|قۇمۇل ۋىلايىتى
+650500|ru|Хами||http://wiki-org.ru/wiki/%D0%A7%D0%B0%D0%BD%D1%86%D0%B7%D0%B8-%D0%A5%D1%83%D1%8D%D0%B9%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D0%BE%D0%BA%D1%80%D1%83%D0%B3|на востоке — с округом Хами, на северо-востоке — с Монголией
+650522|ug-Arab|ئارا تۈرۈك||https://wikipedia.jakami.de/content/wikipedia_de_all_mini_2024-06/A/Arat%C3%BCr%C3%BCk|Aratürük (chinesisch 伊吾县, Pinyin Yīwú Xiàn, uigurisch ئارا تۈرۈك ناھىيىسى Ara Türük Naⱨiyisi)
+652300|ug-Arab|سانجى||https://wikifwd.glitch.me/wiki/Changji_Hui_Autonomous_Prefecture|Changji Prefecture 昌吉州 · سانجى ئوبلاستى ... Uyghur سانجى خۇيزۇ ئاپتونوم ئوبلاستى / Latin Yëziqi Sanji Xuyzu Aptonom Oblasti / Siril Yëziqi Санҗи Хуизу Аптоном Области
+652300|ug-Cyrl|Санҗи||https://wikifwd.glitch.me/wiki/Changji_Hui_Autonomous_Prefecture|Siril Yëziqi Санҗи Хуизу Аптоном Области
+652300|ru|Чанцзи||http://wiki-org.ru/wiki/%D0%A7%D0%B0%D0%BD%D1%86%D0%B7%D0%B8-%D0%A5%D1%83%D1%8D%D0%B9%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D0%BE%D0%BA%D1%80%D1%83%D0%B3|Чанцзи-Хуэйский автономный округ (кит. упр. 昌吉回族自治州 ...) — автономный округ в Синьцзян-Уйгурском АР, Китай
+652301|ug-Arab|سانجى||https://sagapedia.com/en/Changji|Changji 昌吉市 (Chinese) سانجى شەھىرى (Uyghur) سانجى قالاسى (Kazakh) ... Uyghur سانجى / Latin Yëziqi Sanji / Siril Yëziqi Санҗи
+652301|ug-Cyrl|Санҗи||https://sagapedia.com/en/Changji|Uyghur name Uyghur سانجى ... Siril Yëziqi Санҗи
+652301|ru|Чанцзи||http://wiki-org.ru/wiki/%D0%A7%D0%B0%D0%BD%D1%86%D0%B7%D0%B8-%D0%A5%D1%83%D1%8D%D0%B9%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D0%BE%D0%BA%D1%80%D1%83%D0%B3|Административный центр Чанцзи ... Место пребывания властей — Чанцзи
+652324|ug-Arab|ماناس||https://ipfs.io/ipns/tr.wikipedia-on-ipfs.org/wiki/Manas_İlçesi|Manas İlçesi (Uygurca: ماناس ناھىيىسى, Manas Nahiyisi, Manas Nah̡iyisi, Çince: 玛纳斯县/瑪納斯縣)
+652328|ug-Arab|مورى||http://en.wikipedia.org/wiki/Mori_Kazak_Autonomous_County|Uyghur: مورى قازاق ئاپتونوم, ULY: Mori Qazaq Aptonom Nahiyisi ... Simplified Chinese: 木垒哈萨克自治县
+652328|kk-Arab|موري||http://en.wikipedia.org/wiki/Mori_Kazak_Autonomous_County|Kazakh: موري قازاق اۆتونوميالى اۋدانى; Cyrillic: Мори Қазақ автономиялық ауданы
+652328|kk|Мори|abroad|http://en.wikipedia.org/wiki/Mori_Kazak_Autonomous_County|Cyrillic: Мори Қазақ автономиялық ауданы
 652700|zh|博州|weak|https://gudianfeng.com/new/zs6182349.html|博尔塔拉蒙古自治州(简称:博州),隶属新疆维吾尔自治区 ... 下辖地区有:博乐市、阿拉山口市、精河县、温泉县
+652700|ug-Arab|بۆرتالا||https://en.wikipedia.org/wiki/Bortala_Mongol_Autonomous_Prefecture|Bortala Prefecture بۆرتالا ئوبلاستى بۆرتالا موڭغۇل ئاپتونوم ئوبلاستى
+652700|mn-Latn|Borotala||https://en.wikipedia.org/wiki/Bortala_Mongol_Autonomous_Prefecture|Oirat name ... Borotala mongγol ebereen zasaqu ǰuu ... "Boro tala" comes from the Mongolian language
+652700|ru|Боро-Тала||https://dzen.ru/a/WrMmCEvxYWePQxr1|Синьцзян-Уйгурский Автономный Район делится на 23 округа и города такие как, Или-Казахский АО, округ Алтай, Боро-Тала-Монгольский АО
+652701|ug-Arab|بۆرتالا||https://en.wikipedia.org/wiki/Bortala_Mongol_Autonomous_Prefecture|Name / Hanzi / Uyghur (UEY) ... Bole / 博乐市 / بۆرتالا شەھىرى
+652702|ug-Arab|ئالاتاۋ ئېغىزى||https://en.wikipedia.org/wiki/Bortala_Mongol_Autonomous_Prefecture|Alashankou / 阿拉山口市 / ﺋﺎﻻﺗﺎﯞ ﺋﯧﻐﯩﺰﻯ (Arabic presentation forms, NFKC-normalised)
+652800|ug-Arab|بايىنغولىن||https://infogalactic.com/info/Bayingolin_Mongol_Autonomous_Prefecture|Bayingolin Prefecture 巴音郭楞州 بايىنغولىن ئوبلاستى ... Bayingolin Mongol Autonomous Prefecture بايىنغولىن موڭغۇل ئاپتونوم ئوبلاستى
+652800|mn|Баянгол|abroad|https://iiab.me/kiwix/content/wikipedia_en_all_maxi_2023-10/A/Bayin'gholin_Mongol_Autonomous_Prefecture|Mongolian name / Mongolian Cyrillic / Баянгол - Монголын өөртөө засах жуу
+652800|ru|Баян-Гол||http://wafarin.com/article/8400600/синьцзян-уйгурский-автономный-район/|Степь в Баян-Гол-Монгольском автономном округе
+652801|ug-Arab|كورلا||http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-uyghur-autonomous_211.html|Korla Metropolitan County (كورلا شەھىرى Korla Shehiri/库尔勒市 Kù'ěrlè-shì)
+652822|ug-Arab|بۈگۈر||https://perceptiode.com/Бугур|Bugur County ( uig . بۈگۈر ناھىيىسى , Bügür Nahiyisi) oder Luntai County ( chin . Übung 轮台县
 652824|ug-Arab|چاقىلىق||https://en.wikipedia.org/wiki/Ruoqiang_County|transliterated from Uyghur as Qakilik County (چاقىلىق ناھىيىسى; )
 652824|ug-Latn|Charkhlik||https://wonilvalve.com/index.php?q=Https%3A%2F%2Fen.m.wikipedia.org%2Fwiki%2FRuoqiang_County|若羌县 (Chinese) چاقىلىق ناھىيىسى (Uyghur) Qakilik, Charkhlik, Chochiang
 652824|ug-Latn|Qakilik||https://wonilvalve.com/index.php?q=Https%3A%2F%2Fen.m.wikipedia.org%2Fwiki%2FRuoqiang_County|Qakilik, Charkhlik, Chochiang
 652824|ug-Latn|Chaqiliq||https://en-academic.com/dic.nsf/enwiki/3517174|historically known as Charkliq, Chaqiliq, or Qakilik, Uyghur: چاقىلىق ناھىيىسى
+652827|ug-Arab|خېجىڭ||https://memim.com/hejing-county.html|Hejing (和 静 县; pinyin: Hejing Xiàn; Uighur: خېجىڭ ناھىيىسى / Hecing Nahiyisi )
 652900|ug-Arab|ئاقسۇ|abroad|https://www.primidi.com/xinjiang/subdivisions|ئاقسۇ ۋىلايىتى
+652900|ug-Cyrl|Ақсу|abroad|http://en.m.wikipedia.org/wiki/Aksu_Prefecture|Uyghur ئاقسۇ ۋىلايىتى / Latin Yëziqi Aqsu Wilayiti / Siril Yëziqi Ақсу Вилайити
+652900|ru|Аксу|abroad|https://mdsite.deno.dev/https:/dic.academic.ru/dic.nsf/ruwiki/1361057|О́круг Аксу́ (уйг. ئاقسۇ ۋىلايىتى; кит. упр. 阿克苏地区 ...) — округ в Синьцзян-Уйгурском автономном районе КНР. У этого термина существуют и другие значения
+652901|ug-Arab|ئاقسۇ|abroad|http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-uyghur-autonomous_18.html|Aqsu Metropolitan County (ئاقسۇ شەھىرى Aqsu Shehiri/阿克苏市 Ākèsū-shì)
 652902|ug-Arab|كۇچار||https://de.wikial.top/wiki/Kuqa,_Xinjiang|Kuqa كۇچار شەھىرى 库车市 Kuchar, Kucha, Kuche
 652902|ug-Latn|Kuchar||https://de.wikial.top/wiki/Kuqa,_Xinjiang|Kuqa كۇچار شەھىرى 库车市 Kuchar, Kucha, Kuche
+652922|ug-Arab|ئونسۇ||https://de.wikiup.org/wiki/Aksu_Konaxeher|Aksu Konaxeher (auch Wensu und Onsu; chinesisch 温宿县 ... uigurisch ئونسۇ ناھىيىسى Onsu Naⱨiyisi)
 652924|ug-Arab|شايار||http://ug.wikipedia.org/wiki/%D8%B4%D8%A7%D9%8A%D8%A7%D8%B1%20%D9%86%D8%A7%DA%BE%D9%89%D9%8A%D9%89%D8%B3%D9%89|شايار ناھىيىسى 沙雅县.Shayar County (ئۇيغۇر لاتىن يېزىقى: Shayar Nahiyisi)
+652925|ug-Arab|توقسۇ||https://dnhewrhegkli.shop/wiki/Xinhe_(Aksu)|Arabisch-Persisch (Kona Yeziⱪ): توقسۇ ناھىيىسى / Lateinisch (Yengi Yeziⱪ): Toⱪsu Naⱨiyisi / Kurzzeichen: 新和县
 652927|ug-Arab|ئۇچتۇرپان||https://howlingpixel.com/i-en/Uqturpan_County|Uqturpan County (Uyghur: ئۇچتۇرپان ناھىيىسى; Chinese: 乌什吐鲁番县)
+652928|ug-Arab|ئاۋات||https://tr.m.wikipedia.org/wiki/Avat_%C4%B0l%C3%A7esi|Avat İlçesi (Uygurca: ئاۋات ناھىيىسى, Awat Nahiyisi, Avat Nah̡iyisi, Çince: 阿瓦提县/阿瓦提縣)
+652929|ug-Arab|كەلپىن||https://wikwiand-revamp.pages.dev/en/Kalpin_County|Uyghur كەلپىن ناھىيىسى / Latin Yëziqi Kelpin Nahiyisi / Siril Yëziqi Келпин Наһийиси / 柯坪
+652929|ug-Cyrl|Келпин||https://wikwiand-revamp.pages.dev/en/Kalpin_County|Siril Yëziqi Келпин Наһийиси
+653000|ug-Arab|قىزىلسۇ||https://world.wikisort.org/china/en/China/Kizilsu_Kyrgyz_Autonomous_Prefecture|Kizilsu Prefecture قىزىلسۇ ئوبلاستى 克孜勒苏州 ... Uighur: قىزىلسۇ قىرغىز ئاپتونوم ئوبلاستى
+653000|ky|Кызылсуу|abroad|https://world.wikisort.org/china/en/China/Kizilsu_Kyrgyz_Autonomous_Prefecture|Kyrgyz: , قىزىلسۇۇ قىرعىز اپتونوم وبلاسى, Кызылсуу Кыргыз өзеркин облусу, Kyzylsuu Kyrgyz özerkin oblusu
+653000|ky-Arab|قىزىلسۇۇ||https://world.wikisort.org/china/en/China/Kizilsu_Kyrgyz_Autonomous_Prefecture|Kyrgyz: , قىزىلسۇۇ قىرعىز اپتونوم وبلاسى
+653000|ky-Latn|Kyzylsuu|abroad|https://world.wikisort.org/china/en/China/Kizilsu_Kyrgyz_Autonomous_Prefecture|Kyzylsuu Kyrgyz özerkin oblusu ... similar to the name of Kyzyl-Suu, Kyrgyzstan
+653000|ky-Latn|Qızılsuu|abroad|http://wikipedia.moesalih.com/Kizilsu_Kirghiz_Autonomous_Prefecture|Kyrgyz: قىزىلسۇۇ قىرعىز اپتونوم وبلاسى, Кызылсуу Кыргыз аптоном обласы, Qızılsuu Qırğız aptonom oblası
 653001|ug-Arab|ئاتۇش||https://alchetron.com/Artux|Artux, Atush or Atushi (... Uyghur: ئاتۇش, Атуш, ULY: Atush ...)
 653001|ug-Latn|Atush||https://alchetron.com/Artux|Uyghur: ئاتۇش, Атуш, ULY: Atush
+653001|ky|Артыш||https://kiwix.casplantje.nl/wikipedia_en_all_maxi_2020-06/A/Kizilsu_Kyrgyz_Autonomous_Prefecture|1 Artux 阿图什市 Ātúshí Shì ئاتۇش شەھىرى Atush Shehiri ارتىش شاارى Артыш шаары Artış şaarı
+653001|ky-Latn|Artış||https://kiwix.casplantje.nl/wikipedia_en_all_maxi_2020-06/A/Kizilsu_Kyrgyz_Autonomous_Prefecture|Kyrgyz (Arabic script) ارتىش شاارى / Kyrgyz (Cyrillic script) Артыш шаары / Kyrgyz Latin transcription Artış şaarı
+653022|ug-Arab|ئاقتو||http://cryer.org.uk/AKTO|Uig:ئاقتو ناھىيىسى / Uly:Aqto Nahiyisi / Usy:Ақто наһийиси / Kyrgyz: Актоо ооданы / Aqtoo oodanı
+653022|ug-Cyrl|Ақто||http://cryer.org.uk/AKTO|Usy:Ақто наһийиси
+653022|ky|Актоо||http://cryer.org.uk/AKTO|Kirghiz; Kyrgyz: ﺍﻗﺘﻮﻭ وودانى Актоо ооданы Kirghiz; Kyrgyz: Aqtoo oodanı
+653022|ky-Latn|Aqtoo||http://cryer.org.uk/AKTO|Kyrgyz: Aqtoo oodanı
+653023|ug-Arab|ئاقچى||https://en.wikipedia.org/wiki/Akqi_County|Akqi County (; ئاقچى ناھىيىسى; اقچئي وودانى) is a county in Xinjiang
+653023|ky-Arab|اقچئي||https://en.wikipedia.org/wiki/Akqi_County|Akqi County (; ئاقچى ناھىيىسى; اقچئي وودانى)
+653023|ky|Акчий||https://de.mgwiki.top/wiki/Akqi_County|Kirgisischer Name / Kirgisisch اقچئي وودانى / Акчий ооданы / Aqçiy oodanı
+653023|ky-Latn|Aqçiy||https://de.mgwiki.top/wiki/Akqi_County|Kirgisisch ... Aqçiy oodanı
+653024|ug-Arab|ئۇلۇغچات||https://everything.explained.today/Ulugqat_County/|Uig:ئۇلۇغچات ناھىيىسى / Uly:Ulughchat Nahiyisi / Usy:Улуғчат Наһийиси / Kyrgyz: ۇلۇۇچات وودانى / Улуучат ооданы / Uluuçat oodanı
+653024|ug-Cyrl|Улуғчат||https://everything.explained.today/Ulugqat_County/|Usy:Улуғчат Наһийиси
+653024|ky-Arab|ۇلۇۇچات||https://everything.explained.today/Ulugqat_County/|Kirghiz; Kyrgyz: ۇلۇۇچات وودانى
+653024|ky|Улуучат||https://everything.explained.today/Ulugqat_County/|Kirghiz; Kyrgyz: Улуучат ооданы
+653024|ky-Latn|Uluuçat||https://everything.explained.today/Ulugqat_County/|Kirghiz; Kyrgyz: Uluuçat oodanı
 653100|ru|Кашгар||https://mn.m.wikipedia.org/wiki/%D0%9A%D0%B0%D1%88%D0%B3%D0%B0%D1%80_%D1%82%D0%BE%D0%B9%D1%80%D0%BE%D0%B3|хятадаар 喀什地区 [Kāshí Dìqū] уйгураар قەشقەر ۋىلايىتى [Qeshqer Wilayiti] оросоор Округ Кашгар (оросоор = in Russian)
 653100|ug-Arab|قەشقەر||https://www.primidi.com/xinjiang/subdivisions|قەشقەر ۋىلايىتى
+653100|ug-Cyrl|Қәшқәр||https://kurawa.net/mastah-kampret/gTMnJ3buEWakVGcptWa35Sbu4WZ6MHc0/wiki/Kashgar_Prefecture|Uyghur قەشقەر ۋىلايىتى / Latin Yëziqi Qeshqer Wilayiti / Siril Yëziqi Қәшқәр Вилайити
+653101|ug-Arab|قەشقەر||http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-uyghur-autonomous_1812.html|Qeshqer Metropolitan County (قەشقەر شەھىرى Qeshqer Shehiri/喀什市 Kāshí-shì)
 653121|ru|Кона Шехер||https://hmong.ru/wiki/Shufu|также транслитерируемый с уйгурского как округ Конаксахар или округ Конашехер / округ Кона Шехер
 653121|ug-Arab|كونا شەھەر||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FShufu_County|Shufu County 疏附县كونا شەھەر ناھىيىسى ... Uyghur قەشقەر كونا شەھەر ناھىيىسى Literal meaning Kashgar Old Town County
 653121|ug-Latn|Kona Sheher||https://hmong.ru/wiki/Shufu|also transliterated from Uyghur as ... Konasheher / Kona Sheher (ru: округ Конашехер / округ Кона Шехер)
@@ -244,21 +305,33 @@ LOCAL_NAMES = """
 653122|ug-Arab|يېڭىشەھەر||https://wap.bdmobi.com/view_html.php?lang=en&q=Shule_County&sq=Albert+Einstein|Shule County 疏勒县 يېڭىشەھەر ناھىيىسى (Uyghur) Yengisheher, Yengixahar
 653122|ug-Latn|Yengisheher||https://wap.bdmobi.com/view_html.php?lang=en&q=Shule_County&sq=Albert+Einstein|Shule County, also known as Yengisheher County or Yengixahar County
 653123|ug-Arab|يېڭىسار||https://ug.m.wikipedia.org/wiki/%D9%8A%DB%90%DA%AD%D9%89%D8%B3%D8%A7%D8%B1_%D9%86%D8%A7%DA%BE%D9%89%D9%8A%D9%89%D8%B3%D9%89|يېڭىسار ناھىيىسى 英吉沙县.Yengisar County
+653124|ug-Arab|پوسكام||https://db0nus869y26v.cloudfront.net/en/Poskam_County,_Xinjiang|Poskam County (Posgam, Uyghur: پوسكام ناھىيىسى), also Zepu County (Chinese: 泽普)
 653125|ug-Arab|يەكەن||http://cryer.org.uk/Yarkent_County|Uig: يەكەن (ياركەنت) ناھىيىسى
 653125|ug-Arab|ياركەنت||http://cryer.org.uk/Yarkent_County|Uig: يەكەن (ياركەنت) ناھىيىسى
 653125|ug-Latn|Yarkent||http://cryer.org.uk/Yarkent_County|Uly: Yeken (Yarkent) Nahiyisi
+653126|ug-Arab|قاغىلىق||https://hi.m.wikipedia.org/wiki/%E0%A4%95%E0%A4%BE%E0%A4%B0%E0%A4%97%E0%A4%BF%E0%A4%B2%E0%A4%BF%E0%A4%95|क़ारग़िलिक ज़िला (उइग़ुर: قاغىلىق ناھىيىسى, चीनी: 叶城县, अंग्रेज़ी: Kargilik)
 653127|ru|Мекит||https://ru.wikibrief.org/wiki/Makit_County|Округ Макит. مەكىت ناھىيىسى. 麦盖提 县. Мекит, Маркит, Меркет Базар, Майгаити
 653127|ug-Arab|مەكىت||http://harrysworldatlas.blogspot.com/2007/03/china-cn-xinjiang-uyghur-autonomous_1812.html|Makit County (مەكىت ناھىيىسى Makit Nahiyisi/麦盖提县)
 653128|ug-Arab|يوپۇرغا||https://dewiki.de/Lexikon/Yopurga|Arabisch-Persisch (Kona Yeziⱪ):يوپۇرغا ناھىيىسى ... Kurzzeichen:岳普湖县
+653129|ug-Arab|پەيزىۋات||https://decs.abcdef.wiki/wiki/Payzawat|Arabsko-perština (Kona Yeziⱪ) : پەيزىۋات ناھىيىسى / Latinka (Yengi Yeziⱪ) : Pəyziwat naⱨiyisi / Azbuka: Пәйзават наһийиси / Zkratka : 伽师 县
+653129|ug-Cyrl|Пәйзават||https://decs.abcdef.wiki/wiki/Payzawat|Azbuka ( Sovětský svaz ): Пәйзават наһийиси
+653130|ug-Arab|مارالبېشى||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Uyghur مارالبېشى ناھىيىسى / Yengi Yeziⱪ Maralbexi nah̡iyisi / Siril Yëziqi Маралбеши наһийиси / 巴楚县
+653130|ug-Cyrl|Маралбеши||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Siril Yëziqi Маралбеши наһийиси
 653131|ug-Arab|تاشقۇرغان||http://cryer.org.uk/Tashkurgan_County|Uig: تاشقۇرغان تاجىك ئاپتونوم ناھىيىسى
 653131|ug-Latn|Tashqurghan||http://cryer.org.uk/Tashkurgan_County|Uly: Tashqurghan Tajik Aptonom Nahiyisi
 653131|ug-Latn|Taj Qurghan||http://en.wikipedia.org/wiki/Taxkorgan_Tajik_Autonomous_County|(sometimes spelled Tashkorgan, Taxkorgan, Taj Qurghan, etc.)
 653200|ug-Arab|خوتەن||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Hotanin prefektuuri (uiguuriksi خوتەن ۋىلايىتى, Xoten Wilayiti) kiin. 和田地区
 653200|ug-Latn|Xoten||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|uiguuriksi خوتەن ۋىلايىتى, Xoten Wilayiti
+653200|ug-Cyrl|Хотән||https://review.clateway.com/wiki/view_html.php?q=Hotan_Prefecture|Uyghur خوتەن ۋىلايىتى / Latin Yëziqi Xoten Wilayiti / Siril Yëziqi Хотән Вилайити
+653201|ug-Arab|خوتەن||https://en.wikipedia.org/wiki/Hotan_Prefecture|1 Hotan 和田市 Hétián Shì خوتەن شەھىرى Hoten Shehiri
+653221|ug-Arab|خوتەن||https://en.wikipedia.org/wiki/Hotan_Prefecture|2 Hotan County 和田县 Hétián Xiàn خوتەن ناھىيىسى Hoten Nahiyisi
 653222|ug-Arab|قاراقاش||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Karakax (Moyu) (kiin. 墨玉县, uiguuriksi قاراقاش ناھىيىسى, Qaraqash Nahiyisi)
 653223|ug-Arab|گۇما||https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Pishan (Guma) (kiin. 皮山县, uiguuriksi گۇما ناھىيىسى, Guma Nahiyisi)
+653224|ug-Arab|لوپ|weak|https://en.wikipedia.org/wiki/Hotan_Prefecture|5 Lop County 洛浦县 Luòpǔ Xiàn لوپ ناھىيىسى Lop Nahiyisi
 653225|ug-Arab|چىرا|abroad|https://de.qa.edu.vn/fi/Hotanin_prefektuuri|Qira (kiin. 策勒县, uiguuriksi چىرا ناھىيىسى, Chira Nahiyisi)
 653225|ug-Latn|Chira|abroad|https://de.qa.edu.vn/fi/Hotanin_prefektuuri|uiguuriksi چىرا ناھىيىسى, Chira Nahiyisi
+653226|ug-Arab|كېرىيە||https://en.wikipedia.org/wiki/Hotan_Prefecture|7 Yutian County 于田县 Yútián Xiàn كېرىيە ناھىيىسى Kériye Nahiyisi
+653226|ug-Latn|Kériye||https://en.wikipedia.org/wiki/Hotan_Prefecture|كېرىيە ناھىيىسى Kériye Nahiyisi
 653227|ug-Arab|نىيە||https://en.wikipedia.org/wiki/Niya_County|Niya County (transliterated from the Uyghur نىيە ناھىيىسى ; ), also from Mandarin Chinese as Minfeng County
 653227|ug-Latn|Niyă||https://wikiwand.com/en/articles/Niya_County|transliterated from the Uyghur نىيە ناھىيىسى Niyă Nahiyisi ; Chinese: 尼雅县
 654000|ug-Arab|ئىلى|abroad|https://www.primidi.com/xinjiang/subdivisions|11 Ili ... ئىلى قازاق ئاپتونوم ئوبلاستى Ili QazaQ Aptonom Oblasti 伊犁哈萨克自治州
@@ -267,15 +340,77 @@ LOCAL_NAMES = """
 654002|ru|Кульджа||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа) или Ини́н (кит. упр. 伊宁) — городской уезд
 654002|ru|Инин||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа) или Ини́н (кит. упр. 伊宁) — городской уезд
 654002|ug-Arab|غۇلجا||http://wiki-org.ru/wiki/%D0%9A%D1%83%D0%BB%D1%8C%D0%B4%D0%B6%D0%B0|Кульджа́ (уйг. غۇلجا, Ғулҗа, каз. قۇلجا, Құлжа)
+654003|ug-Arab|كۈيتۇن||https://tr.wikijaa.ru/wiki/Kuytun|Kuytun 奎屯 市 · كۈيتۇن شەھىرى
 654021|kk-Latn|Qulja||https://de.m.wikipedia.org/wiki/Gulja_(Kreis)|Gulja (Yining) (Kasachisch: قۇلجا اۋدانى / Құлжа ауданы / Qulja Awdanı) ist ein Kreis ... Ili
 654021|ug-Arab|غۇلجا||https://de.m.wikipedia.org/wiki/Gulja_(Kreis)|Arabisch-Persisch (Kona Yeziⱪ): غۇلجا ناھىيىس ... 伊宁县
+654022|ug-Arab|چاپچال||https://en.wikipedia.org/wiki/Qapqal_Xibe_Autonomous_County|Native name: 察布查尔县 • , چاپچال ناھىيىسى, شاپشال اۋدانى ... also transliterated as Chapchal
+654022|kk-Arab|شاپشال||https://en.wikipedia.org/wiki/Qapqal_Xibe_Autonomous_County|Native name: 察布查尔县 • , چاپچال ناھىيىسى, شاپشال اۋدانى
+654022|kk-Latn|Şapşal||https://de.wikiup.org/wiki/Qapqal|kasachisch شاپشال سىبە اۆتونوميالى اۋدانى Şapşal Sibe Avtonomyalı Awdanı
+654022|ug-Latn|Chapchal||https://en.wikipedia.org/wiki/Qapqal_Xibe_Autonomous_County|also transliterated as Chapchal
+654023|ug-Arab|قورغاس|abroad|https://en.wikipedia.org/wiki/Huocheng|Huocheng (Korgas) County (... Uyghur: قورغاس ناھىيىسى, Қорғас Наһийиси, ULY: Qorghas Nahiyisi ...)
+654023|ug-Cyrl|Қорғас|abroad|https://en.wikipedia.org/wiki/Huocheng|Uyghur: قورغاس ناھىيىسى, Қорғас Наһийиси, ULY: Qorghas Nahiyisi
+654023|kk-Arab|قورعاس|abroad|https://everything.explained.today/Huocheng_County/|also transliterated from Uyghur as Korgas County (; in Kazakh: Kazakh: قورعاس اۋدانى;)
+654024|ug-Arab|توققۇزتارا||http://de.wikipedia.org/wiki/Tokkuztara|Arabisch-Persisch (Kona Yeziⱪ): توققۇزتارا ناھىيىسى / Lateinisch (Yengi Yeziⱪ): Tokkuztara Nahiyisi / Kurzzeichen: 巩留县
+654024|kk-Arab|توعىزتاراۋ||https://en.wikipedia.org/wiki/Gongliu_County|Kazakh name توعىزتاراۋ اۋدانى / Kazakh Cyrillic: Тоғызтарау ауданы
+654024|kk|Тоғызтарау||https://en.wikipedia.org/wiki/Gongliu_County|Kazakh Cyrillic: Тоғызтарау ауданы / Kazakh Latin alphabet: Tog'yztaray' ay'dany
+654024|kk-Latn|Toǵyztaraý||https://world.wikisort.org/china/en/China/Gongliu_County|Kazakh Cyrillic: Тоғызтарау ауданы / Kazakh Latin alphabet: Toǵyztaraý aýdany
+654024|kk-Latn|Toğıztaraw||https://world.wikisort.org/china/de/China/Tokkuztara|Tokkuztara, auch: Gongliu (kasachisch توعىزتاراۋ اۋدانى Toğıztaraw Awdanı)
+654026|ug-Arab|موڭغۇلكۈرە||https://de.wiki.li/Mongolk%C3%BCre|Arabisch-Persisch (Kona Yeziⱪ): موڭغۇلكۈرە ناھىيىسى / Lateinisch (Yengi Yeziⱪ): Mongƣulkürə Naⱨiyisi / Kurzzeichen: 昭苏县
+654026|kk-Arab|موڭعۇلكۇرە||https://de.wiki.li/Mongolk%C3%BCre|Mongolküre oder Zhaosu (kasachisch موڭعۇلكۇرە اۋدانى Moñğulküre Awdanı)
+654026|kk-Latn|Moñğulküre||https://de.wiki.li/Mongolk%C3%BCre|kasachisch موڭعۇلكۇرە اۋدانى Moñğulküre Awdanı
+654026|mn-Latn|Moŋgolküree||https://en.wikipedia.org/wiki/Zhaosu_County|Zhaosu (Mongolküre) County (Todo Mongolian: ... Moŋgolküree; Chinese: 昭苏县)
+654027|ug-Arab|تېكەس|abroad|https://de.wikipedia.org/wiki/Tekes_(Kreis)|Arabisch-Persisch (Kona Yeziⱪ): تېكەس ناھىيىسى / Lateinisch (Yengi Yeziⱪ): Tekes Nahiyisi / Kurzzeichen: 特克斯县
+654028|ug-Arab|نىلقا||https://fa.wikipedia.org/wiki/%D8%B4%D9%87%D8%B1%D8%B3%D8%AA%D8%A7%D9%86_%D9%86%DB%8C%D9%84%D9%82%D8%A7|شهرستان نیلقا (به اویغوری: نىلقا ناھىيىسى، به قزاقی: نىلقى اۋدانى)(به چینی: 尼勒克县)
+654028|kk-Arab|نىلقى||https://fa.wikipedia.org/wiki/%D8%B4%D9%87%D8%B1%D8%B3%D8%AA%D8%A7%D9%86_%D9%86%DB%8C%D9%84%D9%82%D8%A7|به قزاقی: نىلقى اۋدانى ... 尼勒克县
 654200|ug-Arab|تارباغاتاي|abroad|https://www.primidi.com/xinjiang/subdivisions|تارباغاتاي ۋىلايىتى
 654200|ug-Latn|Tarbaghatay|abroad|https://www.primidi.com/xinjiang/subdivisions|3 Tarbagatay Qoqek تارباغاتاي ۋىلايىتى Tarbaghatay Wilayiti 塔城地区
+654200|ru|Чугучак||http://wiki-org.ru/wiki/%D0%A7%D0%B0%D0%BD%D1%86%D0%B7%D0%B8-%D0%A5%D1%83%D1%8D%D0%B9%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D0%BE%D0%BA%D1%80%D1%83%D0%B3|На севере и западе округ граничит с округами Алтай и Чугучак Или-Казахского автономного округа
+654201|ug-Arab|چۆچەك||https://infogalactic.com/info/Tacheng|Tacheng 塔城市 شاۋەشەك قالاسى چۆچەك شەھىرى (Chinese) • (Uyghur) • (Kazakh) ... Tacheng (Qoqek/Sawesek) or Chöchek
+654201|kk-Arab|شاۋەشەك||https://wiki.richxsearch.com/view_html.php?lang=en&q=Tacheng&sq=the+Russian+Federation+|Uyghur name Uyghur چۆچەك / Kazakh name Kazakh شاۋەشەك Sháýeshek
+654201|kk-Latn|Sháýeshek||https://wiki.richxsearch.com/view_html.php?lang=en&q=Tacheng&sq=the+Russian+Federation+|Kazakh name Kazakh شاۋەشەك Sháýeshek
+654201|ug-Latn|Qöqäk||https://infogalactic.com/info/Tacheng|The current Uyghur name is Qöqäk Xäĥri.
+654202|ug-Arab|ۋۇسۇ||https://en.wikipedia.org/wiki/Wusu|Wusu (Sixw) (Uyghur: ۋۇسۇ, Усу; simplified Chinese: 乌苏 ... also known as Usu; Kazakh: وسۋ, Шихв)
+654202|ug-Cyrl|Усу|abroad|https://en.wikipedia.org/wiki/Wusu|Uyghur: ۋۇسۇ, Усу; simplified Chinese: 乌苏
+654202|kk-Arab|وسۋ||https://en.wikipedia.org/wiki/Wusu|also known as Usu; Kazakh: وسۋ, Шихв
+654203|ug-Arab|ساۋەن||https://perceptiofi.com/Шавань_(Чугучак)|Shawanin piirikunta ( Uyg . ساۋەن ناھىيىسى; Saven Nahiyisi , Kaz . ساۋان اۋدانى ; Kiinan 沙湾县
+654203|kk-Arab|ساۋان||https://perceptiofi.com/Шавань_(Чугучак)|Kaz . ساۋان اۋدانى ; Kiinan 沙湾县
+654221|ug-Arab|دۆربىلجىن||https://friendlywiki.com/article/index.php?title=Emin_County|uig=دۆربىلجىن ناھىيىسى / uly=Dörbiljin Nahiyisi / usy=Дөрбилҗин Наһийиси / s=额敏县
+654221|ug-Cyrl|Дөрбилҗин||https://friendlywiki.com/article/index.php?title=Emin_County|usy=Дөрбилҗин Наһийиси
+654221|kk-Arab|ءدوربىلجىن||http://wikipedia.moesalih.com/Emin_County|Kazakh name Kazakh ءدوربىلجىن اۋدانى / Kazakh Cyrillic: Дөрбілжін ауданы / Kazakh Latin alphabet: Dórbiljin aýdany
+654221|kk|Дөрбілжін||http://wikipedia.moesalih.com/Emin_County|Kazakh Cyrillic: Дөрбілжін ауданы
+654221|kk-Latn|Dórbiljin||http://wikipedia.moesalih.com/Emin_County|Kazakh Latin alphabet: Dórbiljin aýdany
+654221|mn|Дөрвөлжин|weak|https://friendlywiki.com/article/index.php?title=Emin_County|mong = ᠳᠥᠷᠪᠡᠯᠵᠢᠨ ᠰᠢᠶᠠᠨ / monr = Dörbeljin siyan / mon = Дөрвөлжин шянь
+654224|ug-Arab|تولى||https://wiki.kamerun13.de/content/wikipedia_de_all_maxi_2025-09/Toli|Toli (chinesisch 托里县, Pinyin Tuōlǐ Xiàn, uigurisch تولى ناھىيىسى Toli Naⱨiyisi; kasachisch تولى اۋدانى Tolı Awdanı)
+654224|kk-Latn|Tolı||https://wiki.kamerun13.de/content/wikipedia_de_all_maxi_2025-09/Toli|kasachisch تولى اۋدانى Tolı Awdanı
+654226|ug-Arab|قوبۇقسار||https://db0nus869y26v.cloudfront.net/en/Hoboksar_Mongol_Autonomous_County|Hoboksar County 和布克赛尔县 (Chinese) قوبۇقسار ناھىيىسى (Uyghur) Qobuqsar, Hefeng
+654226|kk-Arab|قوبىقسارى||https://db0nus869y26v.cloudfront.net/en/Hoboksar_Mongol_Autonomous_County|Kazakh قوبىقسارى موڭعۇل اۆتونوميالىق اۋدانى Qobyqsary Mońǵul avtonomıaly aýdany Қобықсары Моңғұл автономйалы ауданы
+654226|kk-Latn|Qobyqsary||https://db0nus869y26v.cloudfront.net/en/Hoboksar_Mongol_Autonomous_County|Qobyqsary Mońǵul avtonomıaly aýdany
+654226|kk|Қобықсары||https://db0nus869y26v.cloudfront.net/en/Hoboksar_Mongol_Autonomous_County|Қобықсары Моңғұл автономйалы ауданы
+654226|mn|Ховогсайр||https://en.wikipedia.org/wiki/Hoboksar_Mongol_Autonomous_County|The name Hoboksar (Ховогсайр) is a portmanteau of "Hobok" (ховог) and "Sar" (сайр) from the Mongolian language
 654300|ug-Arab|ئالتاي|abroad|https://www.primidi.com/xinjiang/subdivisions|ئالتاي ۋىلايىتى
+654301|ug-Arab|ئالتاي|abroad|https://de.teknopedia.teknokrat.ac.id/wiki/Altay_(Stadt)|Die Stadt Altay (chinesisch 阿勒泰市, Pinyin Ālètài Shì, uigurisch ئالتاي شەھىرى Altay Xəⱨiri, kasachisch التاي قالاسى Altay qalası)
+654301|kk-Arab|التاي|abroad|https://de.teknopedia.teknokrat.ac.id/wiki/Altay_(Stadt)|kasachisch التاي قالاسى Altay qalası
+654321|ug-Arab|بۇرچىن||https://ru-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/%D0%91%D1%83%D1%80%D1%87%D1%83%D0%BD|Бурчун (каз. بۋىرشىن اۋدانى ; Буыршын ; кит. упр. 布尔津 ... уйг. بۇرچىن ; Бурчин) — уезд в округе Алтай
+654321|ug-Cyrl|Бурчин||https://ru-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/%D0%91%D1%83%D1%80%D1%87%D1%83%D0%BD|уйг. بۇرچىن ; Бурчин
+654321|kk-Arab|بۋىرشىن||https://ru-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/%D0%91%D1%83%D1%80%D1%87%D1%83%D0%BD|каз. بۋىرشىن اۋدانى ; Буыршын
+654321|kk|Буыршын||https://ru-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/%D0%91%D1%83%D1%80%D1%87%D1%83%D0%BD|каз. بۋىرشىن اۋدانى ; Буыршын
+654321|ru|Бурчун||https://ru-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/%D0%91%D1%83%D1%80%D1%87%D1%83%D0%BD|Бурчун ... — уезд в округе Алтай Или-Казахского автономного округа Синьцзян-Уйгурского автономного района Китая
+654322|ug-Latn|Köktoqay||https://kk.m.wikipedia.org/wiki/%D0%9A%D3%A9%D0%BA%D1%82%D0%BE%D2%93%D0%B0%D0%B9_%D0%B0%D1%83%D0%B4%D0%B0%D0%BD%D1%8B|Көктоғай ауданы (ұйғ. ... ناھىيىسى; Köktoqay nahiyisi, қаз. كوكتوعاي اۋدانى; Көктоғай ауданы) немесе Фуюн уезі (қыт. 富蕴县)
+654322|kk-Arab|كوكتوعاي||https://kk.m.wikipedia.org/wiki/%D0%9A%D3%A9%D0%BA%D1%82%D0%BE%D2%93%D0%B0%D0%B9_%D0%B0%D1%83%D0%B4%D0%B0%D0%BD%D1%8B|қаз. كوكتوعاي اۋدانى; Көктоғай ауданы
+654322|kk|Көктоғай|abroad|https://kk.m.wikipedia.org/wiki/%D0%9A%D3%A9%D0%BA%D1%82%D0%BE%D2%93%D0%B0%D0%B9_%D0%B0%D1%83%D0%B4%D0%B0%D0%BD%D1%8B|Басқа мағыналар үшін Көктоғай деген бетті қараңыз. Көктоғай ауданы ... немесе Фуюн уезі (қыт. 富蕴县)
+654323|ug-Arab|بۇرۇلتوقاي||https://en.m.wikipedia.org./wiki/Fuhai_County|Uyghur name Uyghur بۇرۇلتوقاي ناھىيىسى / Latin Yëziqi Burultoqay nahiyisi / Siril Yëziqi Бурултоқай наһийиси
+654323|ug-Cyrl|Бурултоқай||https://en.m.wikipedia.org./wiki/Fuhai_County|Siril Yëziqi Бурултоқай наһийиси
+654323|kk-Arab|بۋرىلتوعاي||https://en.m.wikipedia.org./wiki/Fuhai_County|Kazakh name Kazakh بۋرىلتوعاي اۋدانى / Kazakh Cyrillic: Бурылтоғай ауданы / Kazakh Latin alphabet: Býryltoǵaı aýdany
+654323|kk|Бурылтоғай||https://en.m.wikipedia.org./wiki/Fuhai_County|Kazakh Cyrillic: Бурылтоғай ауданы
+654323|kk-Latn|Býryltoǵaı||https://en.m.wikipedia.org./wiki/Fuhai_County|Kazakh Latin alphabet: Býryltoǵaı aýdany
+654325|ug-Arab|چىڭگىل||https://friendlywiki.com/article/index.php?title=Qinggil_County|native name/ug-Arab/چىڭگىل ناھىيىسى ... native name/kk-Arab/شىڭگىل اۋدانى ... other_name = Chinggil, Qinghe
+654325|kk-Arab|شىڭگىل||https://friendlywiki.com/article/index.php?title=Qinggil_County|native name/kk-Arab/شىڭگىل اۋدانى
 659001|ug-Arab|شىخەنزە||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Shihezi City 石河子 市 شىخەنزە شەھىرى Şihenze Şehiri
 659002|ug-Arab|ئارال|abroad|https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Byen Aral 阿拉尔 市 ئارال شەھىرى Aral Şehiri
 659003|ug-Arab|تۇمشۇق||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Tumushuke City 图木舒克 市 تۇمشۇق شەھىرى Tumşuk Şehiri
 659003|ug-Latn|Tumşuk||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|تۇمشۇق شەھىرى Tumşuk Şehiri (Turkish-alphabet ş = sh)
+659004|ug-Arab|ۋۇجياچۈ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Byen Wujiaqu 五 家 渠 市 Wǔjiāqú Shì ۋۇجياچۈ شەھىرى Vucyaçü Şehiri
+659009|ug-Arab|قۇرۇمقاش||https://defi.xcv.wiki/wiki/Kunyu|Kunyu (myös: Kurumkasch ; kiina 昆 玉 市 ... uiguuri قۇرۇمقاش شەھىرى, Yengi Ⱪurumⱪax Xəⱨiri )
 """
 
 #: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per

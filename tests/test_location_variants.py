@@ -77,6 +77,56 @@ def test_names_shared_abroad_need_china_when_no_country_is_given(detector: Locat
     assert detect(detector, country="CN", region="Tarbaghatay").in_xuar is True
 
 
+# Every county-level division now carries its sourced names; one family per case: the county a user would see
+# named on a document in that script, and the division the detector must resolve it to.
+@pytest.mark.parametrize(
+    ("city", "code"),
+    [
+        ("توققۇزتارا", "654024"),  # Uyghur Arabic script (Gongliu)
+        ("كورلا", "652801"),  # Uyghur Arabic script (Korla)
+        ("Toqquztara", "654024"),  # ULY derived from the Arabic script
+        ("Alataw Ëghizi", "652702"),  # ULY of a two-word name (Alashankou)
+        ("Бурултоқай", "654323"),  # Uyghur Cyrillic (Fuhai)
+        ("Маралбеши", "653130"),  # Uyghur Cyrillic (Bachu)
+        ("Тоғызтарау", "654024"),  # Kazakh Cyrillic
+        ("Toǵyztaraý", "654024"),  # Kazakh Latin (2021 alphabet)
+        ("Dórbiljin", "654221"),  # Kazakh Latin (Emin)
+        ("توعىزتاراۋ", "654024"),  # Kazakh Arabic script
+        ("Улуучат", "653024"),  # Kyrgyz Cyrillic (Wuqia)
+        ("Uluuçat", "653024"),  # Kyrgyz Latin
+        ("Ховогсайр", "654226"),  # Mongolian Cyrillic (Hoboksar)
+        ("Чугучак", "654200"),  # Russian (Tacheng)
+        ("Бурчун", "654321"),  # Russian (Burqin)
+    ],
+)
+def test_every_script_names_its_own_division(detector: LocationDetector, city: str, code: str) -> None:
+    result = detect(detector, country="CN", city=city)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    ("country", "region"),
+    [
+        ("KG", "Кызылсуу"),  # Kyzyl-Suu, Kyrgyzstan
+        ("KG", "Kyzylsuu"),
+        ("KZ", "Qorghas"),  # Khorgos, Kazakhstan
+        ("KZ", "Көктоғай"),
+        ("MN", "Баянгол"),  # Bayangol, Mongolia
+        ("KZ", "Tekes"),
+    ],
+)
+def test_new_names_shared_abroad_follow_the_country(
+    detector: LocationDetector, country: str, region: str
+) -> None:
+    assert detect(detector, country=country, region=region).in_xuar is False
+
+
+def test_a_new_name_shared_abroad_needs_china(detector: LocationDetector) -> None:
+    assert detect(detector, region="Qorghas").in_xuar == "uncertain"
+    assert detect(detector, country="CN", region="Qorghas").in_xuar is True
+
+
 def test_uly_is_derived_letter_for_letter_from_the_arabic_script() -> None:
     assert uly_from_arabic("قەشقەر") == "Qeshqer"
     assert uly_from_arabic("يوپۇرغا") == "Yopurgha"
