@@ -306,16 +306,6 @@ class LotEvent(Record):
             "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
         }
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy; values cached from the fields (e.g. `Sourcing.sourcing_id`) are dropped when fields
-        change, so the copy derives its own."""
-        copied = super().model_copy(update=update, deep=deep)
-        if update:
-            fields = type(self).model_fields
-            for name in [k for k in copied.__dict__ if k not in fields]:
-                del copied.__dict__[name]
-        return copied
-
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> Self:
         return cls.model_validate(json.loads(props["data"]))
