@@ -22,9 +22,7 @@ of that mistake.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -35,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import csv_records
+from loaders.lists.common import csv_header, csv_records
 from loaders.lists.errors import ListFormatError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -126,19 +124,10 @@ def load_local_names(path: Path = DEFAULT_PATH) -> LocalNames:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise LocalNamesError(file, None, None, "file not found") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise LocalNamesError(file, None, None, f"not UTF-8: {e}") from e
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise LocalNamesError(
-            file, 1, None, f"file is empty; expected the header {','.join(COLUMNS)}"
-        ) from None
-    except csv.Error as e:
-        raise LocalNamesError(file, 1, None, f"not valid CSV: {e}") from e
+    cells, reader = csv_header(
+        file, raw, LocalNamesError, f"file is empty; expected the header {','.join(COLUMNS)}"
+    )
+    header = [h.lower() for h in cells]
     for column in COLUMNS:
         if column not in header:
             raise LocalNamesError(file, 1, column, "required column is missing")

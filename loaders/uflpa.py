@@ -17,9 +17,7 @@ and by whom they were transcribed; CSV has no place for that.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from datetime import date
@@ -29,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import csv_records
+from loaders.lists.common import csv_header, csv_records
 from loaders.lists.errors import ListFormatError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -125,18 +123,8 @@ def _read_meta(path: Path) -> dict[str, Any]:
 
 
 def _read_entries(file: str, raw: bytes, list_name: str) -> list[ListEntry]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UflpaListError(file, None, None, f"not UTF-8: {e}") from e
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise UflpaListError(file, 1, None, "file is empty; expected a header row") from None
-    except csv.Error as e:
-        raise UflpaListError(file, 1, None, f"not valid CSV: {e}") from e
-    names = [h.strip().lower() for h in header]
+    header, reader = csv_header(file, raw, UflpaListError)
+    names = [h.lower() for h in header]
     for column in COLUMNS:
         if column not in names:
             raise UflpaListError(file, 1, column, "required column is missing")

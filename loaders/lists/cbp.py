@@ -6,13 +6,11 @@ own list so a screening result can say which it is.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import country_code, csv_records, make_version, slugify, unique
+from loaders.lists.common import country_code, csv_header, csv_records, make_version, slugify, unique
 from loaders.lists.errors import ListFormatError
 
 LIST_NAME = "CBP_WRO"
@@ -53,17 +51,7 @@ def parse_wro_csv(
     WRO-or-Finding kind is the entry's `section`, its status leads `remarks`, the press release is the
     citation. The entry ID is `cbp_wro:<slug of entity>:<wro|finding>:<effective date>`.
     """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ListFormatError(file, None, None, f"not UTF-8: {e}") from e
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ListFormatError(file, 1, None, "file is empty; expected a header row") from None
-    except csv.Error as e:
-        raise ListFormatError(file, 1, None, f"not valid CSV: {e}") from e
+    header, reader = csv_header(file, raw)
     lower = [h.lower() for h in header]
     for column in COLUMNS:
         if column.lower() not in lower:

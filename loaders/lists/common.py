@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -332,6 +333,31 @@ def section_key(section: str) -> str:
     """`2(d)(2)(B)(ii)` -> `ii`: the section part of a UFLPA entry ID."""
     m = _SECTION_IN_TEXT.search(section)
     return m.group(1) if m else slugify(section)
+
+
+def csv_header(
+    file: str,
+    raw: bytes,
+    error: type[ListFormatError] = ListFormatError,
+    empty: str = "file is empty; expected a header row",
+) -> tuple[list[str], Iterator[list[str]]]:
+    """A CSV file's header cells (stripped) and a reader at its first data row (for `csv_records`).
+
+    UTF-8 with or without a byte-order mark; anything else, an empty file or a header that is not valid
+    CSV is an `error` naming the file (and row 1), so every list format fails the same way.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise error(file, None, None, f"not UTF-8: {e}") from e
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise error(file, 1, None, empty) from None
+    except csv.Error as e:
+        raise error(file, 1, None, f"not valid CSV: {e}") from e
+    return header, reader
 
 
 def csv_records(

@@ -7,15 +7,21 @@ version, with a code ("BIS", "OFAC_SDN", ...) that screening results can name.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from datetime import date
 from typing import Any
 
 from graph_schema import ListEntry, ListVersion
-from loaders.lists.common import country_code, csv_records, identifier, make_version, slugify, unique
+from loaders.lists.common import (
+    country_code,
+    csv_header,
+    csv_records,
+    identifier,
+    make_version,
+    slugify,
+    unique,
+)
 from loaders.lists.errors import ListFormatError
 
 CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
@@ -197,17 +203,8 @@ def parse_csl_csv(
     file: str, raw: bytes, *, source: str = CSL_URL, retrieved_on: date | None = None
 ) -> list[tuple[ListVersion, list[ListEntry]]]:
     """Entries per source list from the CSL CSV download (header row; columns as trade.gov publishes)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ListFormatError(file, None, None, f"not UTF-8: {e}") from e
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ListFormatError(file, 1, None, "file is empty; expected a header row") from None
-    except csv.Error as e:
-        raise ListFormatError(file, 1, None, f"not valid CSV: {e}") from e
+    cells, reader = csv_header(file, raw)
+    header = [h.lower() for h in cells]
     for column in REQUIRED_COLUMNS:
         if column not in header:
             raise ListFormatError(file, 1, column, "required column is missing")
