@@ -130,6 +130,13 @@ FIRST_WRITE_BATCH = 250
 TARGET_LABELS: frozenset[Label] = frozenset({spec.target for spec in FK_RELS} | {Label.ITEM})
 
 
+def _sorted_groups(out: dict[SourcingKey, list[Supply]]) -> dict[SourcingKey, list[Supply]]:
+    """Keys in order and each key's rows by sourcing ID: the order every store answers in."""
+    for group in out.values():
+        group.sort(key=lambda row: row.sourcing.sourcing_id)
+    return dict(sorted(out.items()))
+
+
 def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
     """Supply rows `[buyer, item, sourcing, facility, operator, item, bom]` grouped by key and sorted.
 
@@ -164,9 +171,7 @@ def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
         out.setdefault((buyer, item_id), []).append(
             Supply(Sourcing.from_props(sprops), fac, operator, item, lines)
         )
-    for group in out.values():
-        group.sort(key=lambda row: row.sourcing.sourcing_id)
-    return dict(sorted(out.items()))
+    return _sorted_groups(out)
 
 
 def _supply_from_closure(
@@ -201,9 +206,7 @@ def _supply_from_closure(
                 Sourcing.from_fields(sprops), fac, operator, item, lines.get(ii, ()) if ii is not None else ()
             )
         )
-    for group in out.values():
-        group.sort(key=lambda row: row.sourcing.sourcing_id)
-    return dict(sorted(out.items()))
+    return _sorted_groups(out)
 
 
 class _Results(Protocol):
