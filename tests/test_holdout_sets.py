@@ -3,8 +3,8 @@ README says, has unique IDs, and every target that claims to be a row of our lis
 
 Why: a held-out set is only worth its figures if it runs unchanged. A renamed UFLPA entry ID, a duplicated
 case ID or a README that quotes more cases than the file holds would silently change what the figures mean.
-The third set also records the sha256 of its two files in its README, so an edit made after its first run
-(which would turn its figures in-sample without anyone noticing) fails here.
+The third and fourth sets also record the sha256 of their two files in their READMEs, so an edit made after
+a first run (which would turn its figures in-sample without anyone noticing) fails here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from loaders.uflpa import load_uflpa_file
 
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
 THIRD = EVALUATION / "holdout3"
-SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD]
+FOURTH = EVALUATION / "holdout4"
+SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD, FOURTH]
 LISTS = Path(__file__).resolve().parents[1] / "loaders" / "data" / "lists"
 CSL_EXCERPT = LISTS / "csl_excerpt.csv"
 
@@ -70,13 +71,22 @@ def test_the_third_set_meets_its_floor_of_300_cases_250_pairs_and_40_percent_har
     assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
 
 
-def test_the_third_sets_files_are_the_ones_its_readme_fingerprinted() -> None:
+def test_the_fourth_set_meets_its_floor_of_250_cases_250_pairs_and_40_percent_hard_negatives() -> None:
+    location_path, names_path = holdout_files(FOURTH)
+    pairs = load_pairs(names_path)
+    assert len(load_cases(location_path)) >= 250
+    assert len(pairs) >= 250
+    assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
+
+
+@pytest.mark.parametrize("directory", [THIRD, FOURTH], ids=lambda d: d.name)
+def test_the_sets_files_are_the_ones_their_readme_fingerprinted(directory: Path) -> None:
     """The README's sha256 lines were written before the first run; a later edit of a CSV must show here."""
-    text = (THIRD / "README.md").read_text(encoding="utf-8")
+    text = (directory / "README.md").read_text(encoding="utf-8")
     for name in ("location_cases.csv", "name_pairs.csv"):
         stated = re.search(rf"^`([0-9a-f]{{64}})`  `{re.escape(name)}`$", text, re.MULTILINE)
-        assert stated, f"holdout3/README.md must state the sha256 of {name}"
-        actual = hashlib.sha256((THIRD / name).read_bytes()).hexdigest()
+        assert stated, f"{directory.name}/README.md must state the sha256 of {name}"
+        actual = hashlib.sha256((directory / name).read_bytes()).hexdigest()
         assert actual == stated.group(1), f"{name} changed after its fingerprint was recorded"
 
 
@@ -127,3 +137,25 @@ def test_the_runner_refuses_a_directory_that_is_not_a_held_out_set(
         main(["--dir", str(tmp_path), "--no-baselines"])
     assert exc.value.code == 2
     assert "name_pairs.csv" in capsys.readouterr().err
+
+
+def test_the_fourth_sets_uflpa_and_cbp_targets_are_verbatim_rows_of_our_list_files() -> None:
+    """Its README says targets were copied verbatim: name and aliases must still equal the data files'.
+
+    Why: a target that drifts from the shipped row measures the matcher against an entry nobody screens.
+    """
+    _, names_path = holdout_files(FOURTH)
+    uflpa = {e.entry_id: e for e in load_uflpa_file()[1]}
+    cbp = {e.entry_id: e for e in parse_wro_csv("cbp_wro.csv", (LISTS / "cbp_wro.csv").read_bytes())[1]}
+    rows = _rows(names_path)
+    claimed_cbp = [r for r in rows if r["target_entry_id"].startswith("cbp_wro:")]
+    assert claimed_cbp, "the fourth set has CBP WRO targets"
+    for r in rows:
+        entry = uflpa.get(r["target_entry_id"]) or cbp.get(r["target_entry_id"])
+        if entry is None:
+            # anything else must be a BIS target whose ID says it was made up for this set
+            made_up = r["target_entry_id"].startswith("bis:cn:h4-madeup-")
+            assert r["target_list"] == "BIS" and made_up, r["pair_id"]
+            continue
+        assert r["target_name"] == entry.name, r["pair_id"]
+        assert [a for a in r["target_aliases"].split("|") if a] == list(entry.aliases), r["pair_id"]
