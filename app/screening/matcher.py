@@ -49,6 +49,7 @@ from app.screening.names import (
     normalise,
     other_pinyin_name,
     pinyin_split,
+    split_acronym,
     token_kind,
 )
 from app.screening.uscc import normalise_uscc, parse_uscc
@@ -232,6 +233,11 @@ class _Name:
     is_group: bool = False
     #: its distinctive tokens
     distinctive: frozenset[str] = frozenset()
+    #: the numbers it carries and whether it says trader or maker (`_business_identity` reads these);
+    #: whether it has a generic word at all
+    numbers: frozenset[str] = frozenset()
+    business: str = ""
+    has_generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,42 @@ def _make_name(label: str, text: str, entry_has_place: bool = False) -> _Name | 
         frozenset(acronyms),
         not _GROUP_FORMS.isdisjoint(norm.legal) or not _GROUP_WORDS.isdisjoint(latin),
         frozenset(distinctive),
+        _numbers(latin),
+        _business_kind(latin),
+        any(token_kind(t) is TokenKind.GENERIC for t in compared),
     )
+
+
+_DIGITS = re.compile(r"\d+")
+#: Words that say a business trades, and words that say it makes: one of each is two businesses.
+_TRADER_WORDS: frozenset[str] = frozenset({"trading", "import", "export", "commerce", "commercial"})
+_MAKER_WORDS: frozenset[str] = frozenset({"factory", "manufacturing", "plant", "mill"})
+
+
+def _numbers(tokens: Sequence[str]) -> frozenset[str]:
+    """The numbers a name carries ("No. 4" -> 4, "121st" -> 121), without leading zeros."""
+    return frozenset(n.lstrip("0") or "0" for t in tokens if not t.isalpha() for n in _DIGITS.findall(t))
+
+
+def _business_kind(tokens: Sequence[str]) -> str:
+    """ "trader" or "maker" when the name says only one of them, else ""."""
+    trader = not _TRADER_WORDS.isdisjoint(tokens)
+    maker = not _MAKER_WORDS.isdisjoint(tokens)
+    if trader == maker:
+        return ""
+    return "trader" if trader else "maker"
+
+
+def _with_acronyms(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The names, each "Name (ACRONYM)" replaced by the name and the acronym as an alias (`split_acronym`)."""
+    out: list[tuple[str, str]] = []
+    for label, text in texts:
+        split = split_acronym(text) if label != "chinese_name" else None
+        if split is None:
+            out.append((label, text))
+        else:
+            out.extend(((label, split[0]), ("alias", split[1])))
+    return out
 
 
 def _adjacent_pairs(tokens: Sequence[str]) -> Iterable[str]:
@@ -592,6 +633,7 @@ class EntityMatcher:
             )
             if text
         ]
+        texts = _with_acronyms(texts)
         has_place = any(normalise(text).places for _, text in texts)
         names: list[_Name] = []
         for label, text in texts:
@@ -747,7 +789,13 @@ class EntityMatcher:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            if i + 1 < len(tokens) and tokens[i] + tokens[i + 1] in other and tokens[i] not in other:
+            # joined when the join is the other side's word and one of the two is not ("Gold Mine" ~
+            # "Goldmine", though "gold" is also a word of "Western Gold Karamay Hatu Goldmine")
+            if (
+                i + 1 < len(tokens)
+                and tokens[i] + tokens[i + 1] in other
+                and (tokens[i] not in other or tokens[i + 1] not in other)
+            ):
                 out.append(tokens[i] + tokens[i + 1])
                 i += 2
             else:
@@ -845,11 +893,16 @@ class EntityMatcher:
 
     def _record_names(self, record: ScreenRecord) -> list[_Name]:
         out: list[_Name] = []
-        for label, text in (
-            ("name", record.name),
-            ("chinese_name", record.name_local),
-            *(("alias", a) for a in record.aliases),
-        ):
+        texts = [
+            (label, text)
+            for label, text in (
+                ("name", record.name),
+                ("chinese_name", record.name_local),
+                *(("alias", a) for a in record.aliases),
+            )
+            if text
+        ]
+        for label, text in _with_acronyms(texts):
             if text:
                 made = _make_name(label, text)
                 if made is not None:
@@ -995,6 +1048,10 @@ class EntityMatcher:
             score, capped = self._places(best, places, score, features)
             if self._group_structure(best, features):
                 capped = True
+            if score >= POSSIBLE_THRESHOLD:  # below, nothing it can say changes the decision
+                penalty, review = self._business_identity(best, features)
+                score -= penalty
+                capped = capped or review
 
         # identifier
         if uscc_code is not None and not uscc_valid:
@@ -1087,6 +1144,64 @@ class EntityMatcher:
                 )
                 return True
         return False
+
+    @staticmethod
+    def _business_identity(best: _NameScore, features: list[MatchFeature]) -> tuple[float, bool]:
+        """(penalty, capped at review) for words that tell two businesses apart though they weigh little.
+
+        Why: the soft Dice weighs a number or a line of business low, yet each names another entity:
+        - numbers are identity: "Lop County No. 3 ... Center" is not the listed "No. 4" (another numbered
+          unit of the same organ): a conflict costs as much as a sibling's city;
+        - a trader is not a factory: "Tianjin Malleable Iron Trading" against the listed "Tianjin Malleable
+          Iron Factory" shares the trade name, not the business (capped for a person to confirm);
+        - an entry named by a trade name alone ("Xinjiang Zhonghe") against a record that adds trading to
+          it ("Xinjiang Zhonghe Cotton Trading"): a trader sharing the name as often as a subsidiary
+          (capped for a person to confirm, as `_group_structure` does for groups). An added industry word
+          alone is not enough: lists publish "NetPosa" for "NetPosa Technologies".
+        """
+        if best.tokens is None or best.feature == "chinese_name":
+            return 0.0, False
+        q, e = best.query, best.entry
+        qn, en = q.numbers, e.numbers
+        if qn and en and qn != en:
+            features.append(
+                MatchFeature(
+                    feature="number",
+                    score=-CITY_CONFLICT_PENALTY,
+                    detail=f"record numbered {', '.join(sorted(qn))}, entry {', '.join(sorted(en))}: "
+                    "another numbered unit",
+                )
+            )
+            return CITY_CONFLICT_PENALTY, False
+        q_kind, e_kind = q.business, e.business
+        if q_kind and e_kind and q_kind != e_kind:
+            features.append(
+                MatchFeature(
+                    feature="business_type",
+                    score=0.0,
+                    detail=f"record is a {q_kind}, entry a {e_kind}: another business of the same name, "
+                    "for a person to confirm",
+                )
+            )
+            return 0.0, True
+        _, _, a, sa = best.tokens
+        if e.has_distinctive and not e.has_generic:
+            extra = sorted(
+                {t for t, v in zip(a, sa, strict=True) if v == 0.0 and token_kind(t) is TokenKind.GENERIC}
+            )
+            # only a trader: lists publish a short name for a registered one ("NetPosa" for "NetPosa
+            # Technologies"), so an added industry word alone is no sign of another company
+            if not _TRADER_WORDS.isdisjoint(extra):
+                features.append(
+                    MatchFeature(
+                        feature="added_business",
+                        score=0.0,
+                        detail=f"the entry is a trade name alone; the record adds {', '.join(extra)}: "
+                        "possibly another company of that name, for a person to confirm",
+                    )
+                )
+                return 0.0, True
+        return 0.0, False
 
     def _places(
         self, best: _NameScore, places: set[str], score: float, features: list[MatchFeature]

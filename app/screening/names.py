@@ -118,6 +118,12 @@ ABBREVIATIONS: dict[str, str] = {
     "investments": "investment",
     "mines": "mine",
     "mining": "mine",
+    "indl": "industry",
+    "econ": "economic",
+    "fdn": "foundation",
+    "fdtn": "foundation",
+    "assn": "association",
+    "assoc": "association",
     "colour": "color",
     # exonyms: names the lists spell from another language than Mandarin pinyin
     "zhungeer": "junggar",
@@ -243,6 +249,7 @@ GENERIC_TOKENS: frozenset[str] = frozenset(
         "service",
         "enterprise",
         "factory",
+        "warehouse",
         "national",
         "china",
         "chinese",
@@ -403,6 +410,8 @@ PLACE_SYNONYMS: dict[str, str] = {
     "canton": "guangzhou",
     "xizang": "tibet",
     "hong": "hongkong",
+    # 内蒙古 in pinyin, as the bridge reads it ("Neimenggu Xuanda Food" = "Inner Mongolia Xuanda Food")
+    "neimenggu": "mongolia",
     "xuar": "xinjiang",
     "uighur": "uyghur",
 }
@@ -724,6 +733,10 @@ def _han_place_latin(place: str) -> str:
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _BRACKET = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: single letters joined by dots: "s.a.", "l.l.c", "s. a."
+_DOTTED = re.compile(r"(?<![a-z0-9])[a-z](?:\.\s?[a-z])+\.?(?![a-z0-9])")
+#: bracketed abbreviations of a legal form: India's "(P) Ltd" is Private Limited
+_BRACKET_LEGAL: frozenset[str] = frozenset({"p"})
 _t2s = OpenCC("t2s")
 
 
@@ -750,8 +763,62 @@ def has_han(text: str | None) -> bool:
 
 
 def canonical_place(token: str) -> str:
-    """Fold a place spelling to one canonical form (Hetian -> hotan), leaving other tokens unchanged."""
-    return PLACE_SYNONYMS.get(token, token)
+    """Fold a place spelling to one canonical form (Hetian -> hotan, Luopu -> lop, Aqsu -> aksu), leaving
+    other tokens unchanged."""
+    return PLACE_SYNONYMS.get(token) or _gazetteer_folds().get(token, token)
+
+
+#: Words after a place name that say what kind of division it is ("Lop County", "Aksu City").
+_DIVISION_WORDS: frozenset[str] = frozenset({"county", "city", "prefecture", "shi", "xian", "diqu"})
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_folds() -> dict[str, str]:
+    """One-word Latin names of the XUAR's divisions (pinyin, Uyghur and other romanisations) -> the
+    spelling the matcher's place tables use for that division.
+
+    Why: a company name carries its county or city in whatever romanisation its translator chose
+    ("Luopu County Meixin" for the listed "Lop County Meixin", "Aqsu Huafu" for "Aksu Huafu"); the
+    gazetteer (`loaders/data/xuar_gazetteer.csv`, each name sourced there) already knows every name of
+    each division, so it is the one source of these variants. Only divisions the tables already name
+    are folded, a word that is already something else (a generic word, a legal form, another place) is
+    never taken for a place, and a word naming two different divisions is left alone.
+    """
+    try:
+        from loaders.gazetteer import load_gazetteer
+
+        places = load_gazetteer().places
+    except (OSError, ValueError):  # pragma: no cover - the shipped file is checked by its own tests
+        return {}
+    known = CITIES | PROVINCES
+    reserved = GENERIC_TOKENS | LEGAL_TOKENS | STOPWORDS | frozenset(ABBREVIATIONS)
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for place in places:
+        words: list[str] = []
+        # a weak name (one that is also something else: 乌市 "Wushi", 博州 "Bozhou") only when it is the
+        # division's own pinyin ("Luopu" for Lop County)
+        pinyin = place.pinyin_spaced.replace(" ", "").lower()
+        weak = [n for n in place.weak_names if fold(n) == pinyin]
+        for name in (place.name_en, *place.names, *weak):
+            parts = fold(name).replace("-", " ").replace("'", "").split()
+            while len(parts) > 1 and parts[-1] in _DIVISION_WORDS:
+                parts.pop()
+            if len(parts) == 1 and parts[0].isascii() and parts[0].isalpha() and len(parts[0]) >= 3:
+                words.append(parts[0])
+        canon = next((c for c in (PLACE_SYNONYMS.get(w, w) for w in words) if c in known), None)
+        if canon is None:
+            continue
+        for w in words:
+            if w in reserved or w in PLACE_SYNONYMS or w == canon:
+                continue
+            if w in known and w != pinyin:
+                continue  # a place of its own in the tables, unless it is this division's pinyin
+            if out.setdefault(w, canon) != canon:
+                clash.add(w)
+    for w in clash:
+        del out[w]
+    return out
 
 
 def token_kind(token: str) -> TokenKind:
@@ -817,13 +884,36 @@ def _word(token: str) -> str:
     """One Latin word in canonical form: abbreviation expanded, slip corrected, compound ending and
     translation variant folded, place spelling folded."""
     word = ABBREVIATIONS.get(token) or _decompound(_spell(token))
+    word = _generic_stem(ABBREVIATIONS.get(word, word))
     return canonical_place(TRANSLATION_VARIANTS.get(word, word))
+
+
+@lru_cache(maxsize=65536)
+def _generic_stem(word: str) -> str:
+    """Fold the plural or -ing form of a generic word to the word ("foods" -> food, "warehousing" ->
+    warehouse); any other word is returned as it is.
+
+    Why: lists and ERP masters translate the same 食品 or 仓储 as "Food" or "Foods", "Warehouse" or
+    "Warehousing"; left apart, the variant counts as an unmatched distinctive word and sinks an otherwise
+    exact name. Only generic words fold: a trade name ending in "s" or "ing" is spelt as registered.
+    """
+    if len(word) < 5 or word in GENERIC_TOKENS or not word.isalpha():
+        return word
+    if word.endswith("s") and word[:-1] in GENERIC_TOKENS:
+        return word[:-1]
+    if word.endswith("ing"):
+        stem = word[:-3]
+        for cand in (stem, stem + "e"):
+            if cand in GENERIC_TOKENS:
+                return cand
+    return word
 
 
 #: Places written in two words, folded to the one token the rest of the tables use.
 _PLACE_PHRASES: dict[tuple[str, str], str] = {
     ("hong", "kong"): "hongkong",
     ("inner", "mongolia"): "mongolia",
+    ("nei", "menggu"): "mongolia",
 }
 _PLACE_PHRASE_FIRST: frozenset[str] = frozenset(a for a, _ in _PLACE_PHRASES)
 
@@ -855,6 +945,8 @@ def _decompound(token: str) -> str:
 def _vocabulary() -> dict[str, str]:
     """Single-deletion variants of the known words (legal forms, generic words, places) -> the word."""
     words = {*LEGAL_TOKENS, *GENERIC_TOKENS, *PROVINCES, *CITIES, *ABBREVIATIONS.values()}
+    # spelt-out variants ("accessories", "industries"): a slip in one is as harmless as in the word
+    words |= {k for k in ABBREVIATIONS if len(k) >= 7}
     words |= {*TRANSLATION_VARIANTS, *TRANSLATION_VARIANTS.values()}
     out: dict[str, str] = {}
     for w in sorted(words):
@@ -943,8 +1035,35 @@ def latin_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)  # the matcher tokenises a record's address twice (as a name and for places)
 def _latin_tokens(text: str) -> tuple[str, ...]:
+    if "." in text:
+        # dotted initials are one word: "S.A." = SA, "L.L.C." = LLC (so legal forms are found as such)
+        text = _DOTTED.sub(lambda m: m.group(0).replace(".", "").replace(" ", ""), text)
     raw = [t.replace("'", "") for t in _LATIN_TOKEN.findall(text.replace("&", " and "))]
-    return tuple(_canonical_latin(raw))
+    return tuple(_canonical_latin(_join_letters(raw)))
+
+
+def _join_letters(raw: list[str]) -> list[str]:
+    """Join a run of 2+ single letters into one word: "R I A" (an ERP's "R.I.A.") = RIA, "L L C" = LLC.
+
+    Why: initials lose their dots in ERP exports; as separate letters they match nothing (and "a" is
+    even a stopword), while the dotted spelling on the other side is one word.
+    """
+    if sum(len(t) == 1 for t in raw) < 2:
+        return raw
+    out: list[str] = []
+    run: list[str] = []
+    for t in (*raw, ""):
+        if len(t) == 1 and t.isalpha():
+            run.append(t)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if t:
+            out.append(t)
+    return out
 
 
 @dataclass(frozen=True)
@@ -1068,6 +1187,9 @@ def normalise(name: str) -> NormalisedName:
         inner = m.group(1)
         inner_han = "".join(_HAN.findall(inner))
         toks = latin_tokens(inner) if not inner_han else list(_bridge(_strip_han_legal(inner_han)[0])[0])
+        if inner.strip() in _BRACKET_LEGAL:
+            legal.append(inner.strip())
+            return " "
         if inner_han and inner_han in HAN_LEGAL:
             legal.append(inner_han)
             return " "
@@ -1180,6 +1302,33 @@ def _cut_tail(name: str, latin_part: str, tokens: list[str]) -> str:
         return ""  # a whole known word ("Bureau", "Technology"): nothing was cut from it
     canonical = latin_tokens(last)
     return last if len(canonical) == 1 and canonical[0] == tokens[-1] else ""
+
+
+def split_acronym(name: str) -> tuple[str, str] | None:
+    """(the name without its bracketed acronym, the acronym) when a bracket holds the initials of the
+    words before it: "Xinjiang Production and Construction Corps (XPCC)" -> ("Xinjiang Production and
+    Construction Corps", "XPCC"); None otherwise.
+
+    Why: lists and records add an entity's acronym in brackets, and compared as one more word of the
+    name it sinks the match with the name written without it ("Xinjiang Production and Construction
+    Corps") or with the acronym alone ("AASPT"). Both are names of the entity, so each counts as one.
+    A bracket that is not the initials of the words before it ("(Shanshan)", "(SMIC)" after another
+    name) is left to `normalise`.
+    """
+    if "(" not in name and "[" not in name:
+        return None
+    for m in _BRACKET.finditer(name):
+        acronym = m.group(1).strip()
+        if not (2 <= len(acronym) <= 8 and acronym.isascii() and acronym.isalpha()):
+            continue
+        words = [w for w in _LATIN_TOKEN.findall(fold(name[: m.start()])) if w.isalpha()]
+        key = acronym.lower()
+        for kept in (words, [w for w in words if w not in STOPWORDS]):
+            initials = "".join(w[0] for w in kept)
+            if len(kept) >= len(key) and initials.endswith(key):
+                rest = (name[: m.start()] + " " + name[m.end() :]).strip(" ,;")
+                return " ".join(rest.split()), acronym
+    return None
 
 
 def basic_normalise(name: str) -> str:
