@@ -194,7 +194,8 @@ CURATED = """
 #: code | language | name | flag | source URL | evidence (a quote from the source, pipes replaced by "/").
 #: Language: ug-Arab (Uyghur Arabic script, UEY), ug-Latn (Uyghur Latin as a source writes it), ug-Cyrl (Uyghur
 #: Cyrillic, "Siril Yëziqi"), kk / kk-Arab / kk-Latn (Kazakh), ky / ky-Arab / ky-Latn (Kyrgyz), mn / mn-Latn
-#: (Mongolian Cyrillic / romanised Oirat), ru (Russian), zh (a Chinese abbreviation). Flag: "" (the name identifies the place),
+#: (Mongolian Cyrillic / romanised Oirat), ru (Russian), zh (a Chinese abbreviation), zh-alt (an alternative or
+#: historic Chinese name a source gives, simplified and traditional: 绥来县 / 綏來縣 for Manas; no pinyin is derived). Flag: "" (the name identifies the place),
 #: "abroad" (also a place outside China: counts only with country CN), "weak" (also something else in China).
 #: Every row was read from its source page; a name the sources did not show is not here (see the sidecar).
 LOCAL_NAMES = """
@@ -411,6 +412,16 @@ LOCAL_NAMES = """
 659003|ug-Latn|Tumşuk||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|تۇمشۇق شەھىرى Tumşuk Şehiri (Turkish-alphabet ş = sh)
 659004|ug-Arab|ۋۇجياچۈ||https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang|Byen Wujiaqu 五 家 渠 市 Wǔjiāqú Shì ۋۇجياچۈ شەھىرى Vucyaçü Şehiri
 659009|ug-Arab|قۇرۇمقاش||https://defi.xcv.wiki/wiki/Kunyu|Kunyu (myös: Kurumkasch ; kiina 昆 玉 市 ... uiguuri قۇرۇمقاش شەھىرى, Yengi Ⱪurumⱪax Xəⱨiri )
+652324|zh-alt|绥来县||https://uz.wikinlu.ru/wiki/Manas_County|Muqobil xitoycha ism / Soddalashtirilgan xitoy tili 绥 来 县 / An'anaviy xitoy 綏 來 縣
+652324|zh-alt|綏來縣||https://uz.wikinlu.ru/wiki/Manas_County|Muqobil xitoycha ism / Soddalashtirilgan xitoy tili 绥 来 县 / An'anaviy xitoy 綏 來 縣
+653130|zh-alt|巴尔楚克县||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Alternative Chinese name / Traditional Chinese 巴爾楚克縣 / Simplified Chinese 巴尔楚克县
+653130|zh-alt|巴爾楚克縣||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Alternative Chinese name / Traditional Chinese 巴爾楚克縣 / Simplified Chinese 巴尔楚克县
+653130|zh-alt|玛热勒巴什县||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Second alternative Chinese name / Traditional Chinese 瑪熱勒巴什縣 / Simplified Chinese 玛热勒巴什县
+653130|zh-alt|瑪熱勒巴什縣||https://review.clateway.com/wiki/view_html.php?q=Maralbexi_County|Second alternative Chinese name / Traditional Chinese 瑪熱勒巴什縣 / Simplified Chinese 玛热勒巴什县
+653201|zh-alt|和阗||https://wikiclassic.com/wiki/Hotan,_China|Alternative Chinese name / Simplified Chinese 和阗 / Traditional Chinese 和闐 / Hanyu Pinyin Hétián
+653201|zh-alt|和闐||https://wikiclassic.com/wiki/Hotan,_China|Alternative Chinese name / Simplified Chinese 和阗 / Traditional Chinese 和闐 / Hanyu Pinyin Hétián
+654221|zh-alt|杜尔布勒津县||http://wikipedia.moesalih.com/Emin_County|Alternative Chinese name / Simplified Chinese 杜尔布勒津县 / Traditional Chinese 杜爾布勒津縣
+654221|zh-alt|杜爾布勒津縣||http://wikipedia.moesalih.com/Emin_County|Alternative Chinese name / Simplified Chinese 杜尔布勒津县 / Traditional Chinese 杜爾布勒津縣
 """
 
 #: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per
@@ -427,6 +438,36 @@ ULY_SOURCES = (
     "zentralasiatischer-katalog/transkription-uyghur",
     "https://gateway.ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Uyghur_Latin_Y%C3%ABziqi.html",
 )
+
+
+#: Uyghur Arabic letters to the Turkish-alphabet transcription used in Turkey (Şihenze for Shihezi, Vucyaçü for
+#: Wujiaqu), each letter read off pairs printed side by side on `TR_SOURCES` (شىخەنزە Şihenze, ۋۇجياچۈ Vucyaçü,
+#: تۇمشۇق Tumşuk, سايباغ Saybağ, تۇدۇڭخابا Tudunghaba, جەرەنبۇلاق Cerenbulak, ئۈرۈمچى Ürümçi, شۇيموگۇ Şuymogu,
+#: شەھىرى Şehiri; خوتەن Hoten). Letters those pairs do not show (ې ۆ پ ف ژ ك) are left out: a name that uses one
+#: gets no Turkish-alphabet form rather than a guessed one.
+TR_LETTERS = {
+    "ا": "a", "ە": "e", "ب": "b", "ت": "t", "ج": "c", "چ": "ç", "خ": "h", "د": "d", "ر": "r", "ز": "z",
+    "س": "s", "ش": "ş", "غ": "ğ", "ق": "k", "گ": "g", "ڭ": "ng", "ل": "l", "م": "m", "ن": "n", "ھ": "h",
+    "و": "o", "ۇ": "u", "ۈ": "ü", "ۋ": "v", "ى": "i", "ی": "i", "ي": "y", "ئ": "", " ": " ",
+}  # fmt: skip
+TR_SOURCES = (
+    "https://no.frwiki.wiki/wiki/Liste_des_subdivisions_administratives_du_Xinjiang",
+    "https://fr.wikipedia.org/wiki/Liste_des_subdivisions_administratives_du_Xinjiang",
+    "https://de.qa.edu.vn/fi/Hotanin_prefektuuri",
+)
+
+
+def tr_from_arabic(name: str) -> str | None:
+    """The Turkish-alphabet spelling of a Uyghur Arabic-script name (شىخەنزە -> Şihenze), or None.
+
+    Why: records from Turkish trading partners and Turkish-language pages write Uyghur place names in the
+    Turkish alphabet, where خ is h, ج is c and ۋ is v, so neither the ULY form (Shixenze) nor a
+    letter-for-letter fold of it reaches them. None when the name has a letter `TR_LETTERS` lacks.
+    """
+    if any(ch not in TR_LETTERS for ch in name):
+        return None
+    out = "".join(TR_LETTERS[ch] for ch in name)
+    return " ".join(w[:1].upper() + w[1:] for w in out.split())
 
 
 def uly_from_arabic(name: str) -> str:
@@ -447,8 +488,10 @@ def uly_from_arabic(name: str) -> str:
 
 
 def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
-    """Per division code: (language, name, flag, source URL, evidence), plus the derived ULY spellings."""
+    """Per division code: (language, name, flag, source URL, evidence), plus the derived ULY spellings and the
+    Turkish-alphabet spellings that differ from every name a place already has."""
     table: dict[str, list[tuple[str, str, str, str, str]]] = {}
+    turkish: list[tuple[str, tuple[str, str, str, str, str]]] = []
     for line in LOCAL_NAMES.strip().splitlines():
         code, lang, name, flag, url, evidence = (part.strip() for part in line.split("|", 5))
         if flag not in ("", "abroad", "weak") or not url.startswith("http"):
@@ -457,10 +500,26 @@ def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
         rows.append((lang, name, flag, url, evidence))
         if lang == "ug-Arab":
             rows.append(("ug-Latn", uly_from_arabic(name), flag, url, f"ULY of {name} (derived)"))
+            tr = tr_from_arabic(name)
+            if tr is not None:
+                turkish.append(
+                    (code, ("ug-Latn-tr", tr, flag, url, f"Turkish-alphabet form of {name} (derived)"))
+                )
         if (
             lang == "zh"
         ):  # a Chinese abbreviation is written in pinyin too (博州 -> Bozhou), like the short names
             rows.append(("zh-Latn", _pinyin(name)[1], flag, url, f"pinyin of {name} (derived, pypinyin)"))
+    # A Turkish-alphabet form equal to a name some place already has (Karamay, Aksu, Midong) adds nothing and
+    # must not turn that name into one that needs country CN.
+    known = {_plain(n) for rows in table.values() for _, n, _, _, _ in rows}
+    curated = _curated()
+    known.update(_plain(n) for entry in curated.values() for n in (entry[0], *entry[1].split(",")))
+    for div in csv.DictReader(io.StringIO(DIVISIONS_FILE.read_text(encoding="utf-8-sig"))):
+        _, plain, spaced = _pinyin(_short(div["name"].strip()))
+        known.update((_plain(plain), _plain(spaced)))
+    for code, row in turkish:
+        if _plain(row[1]) not in known:
+            table[code].append(row)
     return table
 
 
@@ -495,6 +554,12 @@ def _pinyin(short: str) -> tuple[str, str, str]:
         toned += ("'" if bare[:1] in ("a", "o", "e") else "") + syl
     plain = [_strip_tones(s) for s in syllables]
     return toned.capitalize(), "".join(plain).capitalize(), " ".join(p.capitalize() for p in plain)
+
+
+def _plain(name: str) -> str:
+    """A name without diacritics, case, dotless i or separators, to tell two spellings apart."""
+    decomposed = unicodedata.normalize("NFD", name.strip().replace("ı", "i"))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
 
 
 def _strip_tones(text: str) -> str:
@@ -536,12 +601,16 @@ def build_rows(divisions_csv: str) -> list[dict[str, str]]:
             raise ValueError(f"curated row {code}: historic codes and note are in the wrong columns")
         short = _short(name)
         toned, plain, spaced = _pinyin(short)
-        local = list(dict.fromkeys(n for _, n, _, _, _ in locals_.get(code, [])))
         flagged = locals_.get(code, [])
+        # A Turkish-alphabet form counts only with country CN: Turkish words and given names share these
+        # spellings (Burçin, Niye).
+        turkish = [n for lg, n, _, _, _ in flagged if lg == "ug-Latn-tr"]
+        local = list(dict.fromkeys(n for _, n, _, _, _ in flagged))
         abroad = list(
             dict.fromkeys(
                 [v.strip() for v in amb_abroad.split(",") if v.strip()]
                 + [n for _, n, f, _, _ in flagged if f == "abroad"]
+                + turkish
             )
         )
         weak = list(
@@ -592,6 +661,7 @@ def write_meta_sources(meta_path: Path) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["name_sources"] = name_sources()
     meta["uly_derivation_sources"] = list(ULY_SOURCES)
+    meta["turkish_derivation_sources"] = list(TR_SOURCES)
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

@@ -15,7 +15,7 @@ import pytest
 from app.screening.location import LocationDetector, default_location_detector
 from app.screening.model import LocationResult, ScreenRecord
 from loaders.gazetteer import GAZETTEER_FILE, load_gazetteer
-from loaders.gazetteer_build import local_names, uly_from_arabic
+from loaders.gazetteer_build import local_names, tr_from_arabic, uly_from_arabic
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +264,108 @@ def test_site_coordinates_inside_outweigh_a_head_office_address(detector: Locati
     # The reverse stays for review rather than clearing the record on a point alone.
     reverse = detect(detector, address="库尔勒市", latitude=36.06, longitude=103.83)
     assert reverse.in_xuar == "uncertain"
+
+
+# ------------------------------------------------------- third held-out set: general causes of its misses
+
+
+@pytest.mark.parametrize("region", ["CN-XJ-01", "CN-XJ-40", "CN-65-32", "cn_xj_04"])
+def test_a_prefecture_suffix_after_the_xuar_code_is_still_the_xuar(
+    detector: LocationDetector, region: str
+) -> None:
+    assert detect(detector, country="CN", region=region).in_xuar is True
+
+
+@pytest.mark.parametrize("region", ["CN-XZ-01", "CN-GS-03", "CN-54-01"])
+def test_a_prefecture_suffix_after_another_province_is_not_the_xuar(
+    detector: LocationDetector, region: str
+) -> None:
+    assert detect(detector, country="CN", region=region).in_xuar is False
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("巴爾楚克縣", "653130"),  # Maralbexi's former long name, traditional
+        ("玛热勒巴什县", "653130"),  # its other alternative name, simplified
+        ("綏來縣", "652324"),  # Manas before 1954
+        ("和阗市", "653201"),  # Hotan, simplified alternative
+        ("杜尔布勒津县", "654221"),  # Emin / Dorbiljin
+    ],
+)
+def test_alternative_and_historic_chinese_names_name_their_division(
+    detector: LocationDetector, address: str, code: str
+) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+def test_a_historic_county_name_counts_only_with_its_county_suffix(detector: LocationDetector) -> None:
+    # Only the full county names are listed: 绥来 alone could be any word or shop name.
+    assert detect(detector, country="CN", address="绥来大酒店").in_xuar is not True
+
+
+def test_turkish_alphabet_transcriptions_derive_from_the_arabic_script() -> None:
+    assert tr_from_arabic("شىخەنزە") == "Şihenze"
+    assert tr_from_arabic("ۋۇجياچۈ") == "Vucyaçü"
+    # A letter the sources do not show in Turkish spelling (ې) gives no form rather than a guess.
+    assert tr_from_arabic("تېكەس") is None
+
+
+@pytest.mark.parametrize(("address", "code"), [("Keşker Şehiri", "6531"), ("Ğulca", "654002")])
+def test_turkish_alphabet_names_with_china_are_the_xuar(
+    detector: LocationDetector, address: str, code: str
+) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+def test_turkish_alphabet_names_need_china_since_turkish_words_share_them(
+    detector: LocationDetector,
+) -> None:
+    # Burçin is Burqin County in Turkish spelling and a common Turkish given name.
+    assert detect(detector, name="Burçin Tekstil Ltd").in_xuar is not True
+    assert detect(detector, name="Burçin Tekstil Ltd", country="TR", city="Bursa").in_xuar is False
+    # A Turkish form equal to a name the place already has keeps that name's strength (Karamay needs no CN).
+    assert detect(detector, city="Karamay").in_xuar is True
+
+
+def test_uyghur_new_script_letters_fold_to_uly(detector: LocationDetector) -> None:
+    result = detect(detector, country="CN", address="Dɵrbiljin Naⱨiyisi")
+    assert result.in_xuar is True
+    assert any(s.matched.startswith("654221") for s in result.signals)
+
+
+def test_folding_new_script_letters_makes_no_place_of_other_words(detector: LocationDetector) -> None:
+    assert detect(detector, address="Nəsimi rayonu, Bakı").in_xuar is not True
+
+
+@pytest.mark.parametrize("address", ["兵团芳草湖农场", "兵團紅星牧場", "兵团南山煤矿"])
+def test_bingtuan_with_a_farm_or_mine_is_an_xpcc_unit(detector: LocationDetector, address: str) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is True
+
+
+@pytest.mark.parametrize("address", ["集团芳草湖农场", "星际兵团俱乐部", "兵团"])
+def test_jituan_and_bingtuan_alone_are_not_xpcc_units(detector: LocationDetector, address: str) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is not True
+
+
+def test_a_city_name_inside_a_longer_word_is_not_that_city(detector: LocationDetector) -> None:
+    # 大黄山 (a mine of the XPCC) contains 黄山 (Huangshan, Anhui): the word does not say Anhui.
+    result = detect(detector, name="大黄山煤矿", country="CN", address="兵团大黄山煤矿")
+    assert result.in_xuar is True
+    assert not any(s.weight < 0 for s in result.signals)
+
+
+@pytest.mark.parametrize("address", ["安徽省黄山市屯溪区", "安徽黄山", "黄山风景区", "中国黄山"])
+def test_a_city_name_at_an_address_boundary_still_counts(detector: LocationDetector, address: str) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is False
+
+
+def test_a_chinese_name_corroborates_a_weak_latin_field(detector: LocationDetector) -> None:
+    # Aral is also a city in Kazakhstan and the Aral Sea: weak alone; the Chinese name spells out 阿拉尔市.
+    result = detect(detector, name="Aral Cotton", name_local="阿拉尔市棉业", country="CN", city="Aral")
+    assert result.in_xuar is True
+    assert detect(detector, name="Aral Cotton", country="KZ", city="Aral").in_xuar is False

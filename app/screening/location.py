@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.screening.model import LocationResult, LocationSignal, ScreenRecord
@@ -146,8 +146,10 @@ _TEXT_COUNTRIES = {
     "中国": "CN",
     "中华人民共和国": "CN",
 }
-_ISO_XJ = re.compile(r"^(?:cn[\s\-_]*)?(?:xj|65|650000)$")
-_ISO_OTHER = re.compile(r"^cn[\s\-_]*(?:[a-z]{2}|\d{2})$")
+# ISO 3166-2 style region codes; a prefecture suffix after CN-XJ / CN-65 (CN-XJ-32, CN-65-01) does not change
+# the region, whatever it numbers, and one after another province's code (CN-XZ-01) does not make it the XUAR.
+_ISO_XJ = re.compile(r"^(?:cn[\s\-_]*)?(?:xj|65|650000)$|^cn[\s\-_]*(?:xj|65)[\s\-_]+[a-z0-9]{1,4}$")
+_ISO_OTHER = re.compile(r"^cn[\s\-_]*(?:[a-z]{2}|\d{2})(?:[\s\-_]+[a-z0-9]{1,4})?$")
 # Compounds in which an XUAR name is not a place (AkzoNobel, Hami melon, "warehouse workshop", "located at").
 _EXCLUSIONS = ("阿克苏诺贝尔", "哈密瓜", "仓库车", "位于田", "hami melon", "akzo nobel")
 _CJK_STREET = re.compile(r"[东西南北中一二三四五六七八九十]{0,2}(?:路|街|大街|大道|道|巷|胡同|弄)")
@@ -160,6 +162,9 @@ _LATIN_COUNTY = re.compile(r" (?:xian|county)(?![a-z0-9])")
 # Latin words that are administrative suffixes after a place name ("Shule Xian" is Shule County, not Xi'an).
 _SUFFIX_WORDS = frozenset({"xian"})
 _ADMIN_SUFFIXES = ("市", "县", "區", "区", "州", "地区", "縣")
+# Characters that end or start an administrative unit in a Chinese address: a place name next to one stands
+# at a boundary, not inside another word.
+_UNIT_CHARS = frozenset("省市县縣区區州盟镇鎮乡鄉村旗国國")
 _POSTAL_TEXT = re.compile(r"(?<!\d)(8[34]\d{4})(?!\d)")
 _CODE_TEXT = re.compile(r"(?<![\d])(6[56]\d{4})(?!\d)")
 
@@ -175,11 +180,33 @@ _ARABIC_FOLD = {"\u06cc": "\u0649", "\u06a9": "\u0643", "\u0640": "", "\u200c": 
 _WORD = "a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0600-\u06ff"
 
 
+# Letters of the Uyghur New Script (Yengi Yeziq, 1965-1982: Pəyziwat, Dɵrbiljin Naⱨiyisi) written as the ULY
+# letter for the same sound (Peyziwat, Dörbiljin Nahiyisi), and the dotless i of the Turkish and Kazakh Latin
+# alphabets; none of them decomposes under NFD, so without this they never meet the gazetteer's spelling.
+# Sources: the UYY letter table (https://search.com.vn/wiki/en/Uyghur_New_script) and UYY beside ULY in one
+# infobox (https://friendlywiki.com/article/index.php?title=Emin_County: uyy Dɵrbiljin Naⱨiyisi, uly Dörbiljin
+# Nahiyisi).
+_LATIN_FOLD = {
+    "ə": "e",
+    "Ə": "e",
+    "ɵ": "ö",
+    "Ɵ": "ö",
+    "ⱨ": "h",
+    "Ⱨ": "h",
+    "ⱪ": "q",
+    "Ⱪ": "q",
+    "ƣ": "gh",
+    "Ƣ": "gh",
+    "ı": "i",
+}
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     ch = _ARABIC_FOLD.get(ch, ch)
     if not ch:
         return ""
+    ch = _LATIN_FOLD.get(ch, ch)
     out = unicodedata.normalize("NFKC", ch)
     out = "".join(c for c in unicodedata.normalize("NFD", out) if not unicodedata.combining(c)).casefold()
     result = []
@@ -293,6 +320,14 @@ _XPCC_DIVISION_EN = re.compile(
 _XPCC_REGIMENT_EN = re.compile(
     rf"(?<![a-z0-9])(?:(\d{{1,3}}){_ORD} ?(regiment|tuan)|(regiment|tuan) (?:no )?(\d{{1,3}}))(?![a-z0-9])"
 )
+# 兵团 (Bingtuan) is the XPCC's short name, and the XPCC is the one production and construction corps
+# still in existence, so 兵团 followed by one of its farms, ranches or mines (兵团六运湖农场, 兵团大黄山煤矿)
+# names a unit in the XUAR (http://westgates.cn/shows/39/238.html: 简称"建设兵团"、"兵团"; https://ttnews.xyz/a/
+# 5b44c23adc9b5e56f3696d48?lang=zh-hant: 目前中国只有新疆生产建设兵团继续存在, 农场、牧场、林场、渔场共172个).
+# 集团 and 兵团 alone (a game's "legion") are not matched.
+_XPCC_BINGTUAN_ZH = re.compile(
+    r"兵[团團][\u4e00-\u9fff]{1,8}?(?:[农農牧林渔漁][场場]|园艺[场場]|園藝場|[团團][场場]|煤[矿礦]|[矿礦](?:区|區)?)"
+)
 _XPCC_NAME_EN = re.compile(r"(?<![a-z0-9])(xpcc|bingtuan|production and construction corps)(?![a-z0-9])")
 _PINYIN_NUMBERS = (
     "shisi",
@@ -350,6 +385,9 @@ def _xpcc_units(norm: str, text: str) -> tuple[float, str, str] | None:
     if division is not None and regiment is not None:
         span = text[division[0].start() : max(division[0].end(), regiment[0].end())]
         return W_XPCC, span, f"division {division[1]}, regiment {regiment[1]}"
+    bingtuan = _XPCC_BINGTUAN_ZH.search(text)
+    if bingtuan is not None and division is None:
+        return W_XPCC, bingtuan.group(0), "a farm, ranch or mine (兵团 and its unit)"
     if division is not None:
         m, n, explicit = division
         return (W_XPCC if explicit else W_XPCC_PART), m.group(0), f"division {n}"
@@ -420,6 +458,7 @@ class _Hit:
     span: str  # original text
     street: bool
     county: bool = False
+    embedded: bool = False  # a short other-China name inside a longer Chinese word (大黄山)
 
 
 class LocationDetector:
@@ -535,7 +574,29 @@ class LocationDetector:
                 for entry in self._entries[key]:
                     county = not _is_cjk(key) and _LATIN_COUNTY.match(after) is not None
                     hits.append(_Hit(entry, m.start(), m.end(), span, street, county))
-        return hits
+        ends = {h.end for h in hits}
+        return [
+            replace(h, embedded=True) if h.entry.strength == "other" and self._embedded(h, norm, ends) else h
+            for h in hits
+        ]
+
+    @staticmethod
+    def _embedded(hit: _Hit, norm: str, ends: set[int]) -> bool:
+        """A two-character Chinese place name inside a longer word (黄山 in 大黄山煤矿, the Dahuangshan mine).
+
+        Why: Chinese has no spaces, so a short city name is found inside other names; in an address it
+        stands at a boundary: the start, after a punctuation mark, a province or other unit (安徽黄山,
+        安徽省黄山市), or with its own suffix (黄山市). Only names of places elsewhere in China are tested:
+        reading one inside a word turns a record against the XUAR with high confidence, which the word does
+        not support.
+        """
+        key = norm[hit.start : hit.end]
+        if len(key) != 2 or not _is_cjk(key) or key.endswith(_ADMIN_SUFFIXES) or hit.start == 0:
+            return False
+        if norm[hit.end : hit.end + 1] in _UNIT_CHARS:
+            return False
+        before = norm[hit.start - 1]
+        return _is_cjk(before) and before not in _UNIT_CHARS and hit.start not in ends
 
     def _country(self, record: ScreenRecord) -> str | None:
         if not record.country or not record.country.strip():
@@ -660,11 +721,13 @@ class LocationDetector:
                             f"{m.group(1)} is the GB/T 2260 code of {place.name_en} in the XUAR.",
                         )
                         break
-        # A name repeating a place the address or city already names is the same evidence, not more.
+        # A name repeating a place the address or city already names is the same evidence, not more; but where
+        # the field named it only weakly (Aral, also a city in Kazakhstan and the Aral Sea), a name
+        # that spells it unambiguously (阿拉尔市棉业) is the corroboration the weak name lacked.
         named = {
             s.matched.split(" ", 1)[0]
             for s in signals
-            if s.kind in ("place_name", "structured_region") and s.weight > 0
+            if s.kind in ("place_name", "structured_region") and s.weight >= THRESHOLD
         }
         for field in ("name", "name_local"):
             value = getattr(record, field)
@@ -801,6 +864,19 @@ class LocationDetector:
                 ):
                     continue
                 seen.update((entry.label, span_key))
+                if hit.embedded:
+                    signals.append(
+                        LocationSignal(
+                            kind="trap",
+                            field=field,
+                            span=hit.span,
+                            matched=f"{entry.label} (inside a longer word)",
+                            weight=0.0,
+                            explanation=f"'{hit.span}' is part of a longer Chinese word here, not a place "
+                            "name standing alone: not read as the place elsewhere in China.",
+                        )
+                    )
+                    continue
                 inside = self._contained_in(hit, norm, containers)
                 if inside is not None:
                     signals.append(
@@ -1038,6 +1114,8 @@ class LocationDetector:
             if hit.street or entry.strength == "weak":
                 continue
             if entry.strength == "other":
+                if hit.embedded:
+                    continue
                 signals.append(
                     LocationSignal(
                         kind="country_context",
