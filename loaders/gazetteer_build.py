@@ -422,6 +422,77 @@ LOCAL_NAMES = """
 653201|zh-alt|和闐||https://wikiclassic.com/wiki/Hotan,_China|Alternative Chinese name / Simplified Chinese 和阗 / Traditional Chinese 和闐 / Hanyu Pinyin Hétián
 654221|zh-alt|杜尔布勒津县||http://wikipedia.moesalih.com/Emin_County|Alternative Chinese name / Simplified Chinese 杜尔布勒津县 / Traditional Chinese 杜爾布勒津縣
 654221|zh-alt|杜爾布勒津縣||http://wikipedia.moesalih.com/Emin_County|Alternative Chinese name / Simplified Chinese 杜尔布勒津县 / Traditional Chinese 杜爾布勒津縣
+650402|ug-Arab|قاراھوجا||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FGaochang_District|Gaochang (Uyghur: قاراھوجا, Қарахоҗа, ULY: Qarahoja ; Chinese: 高昌; pinyin: Gāochāng)
+650402|ug-Cyrl|Қарахоҗа||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FGaochang_District|Gaochang (Uyghur: قاراھوجا, Қарахоҗа, ULY: Qarahoja ; Chinese: 高昌)
+650502|ug-Arab|ئىۋىرغول||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FYizhou_District%2C_Hami|Yizhou (Uyghur: ئىۋىرغول رايونى, Ивирғол, ULY: Iwirghol; Chinese: 伊州; pinyin: Yīzhōu)
+650502|ug-Cyrl|Ивирғол||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FYizhou_District%2C_Hami|Yizhou (Uyghur: ئىۋىرغول رايونى, Ивирғол, ULY: Iwirghol)
+650521|ug-Arab|باركۆل||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Barköl County باركۆل ناھىيىسى ... Uyghur name باركۆل قازاق ئاپتونوم ناھىيىسى
+650521|kk-Arab|باركول||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Kazakh name / Kazakh باركول قازاق اۆتونوميالى اۋدانى / Баркөл Қазақ аутономиялық ауданы / Barkól Qazaq aýtonomııalyq aýdany
+650521|kk|Баркөл||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Kazakh name ... Баркөл Қазақ аутономиялық ауданы
+650521|kk-Latn|Barkól||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Kazakh name ... Barkól Qazaq aýtonomııalyq aýdany
+650521|ru|Баркёль||https://perceptiode.com/%D0%91%D0%B0%D1%80%D0%BA%D1%91%D0%BB%D1%8C-%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D0%BA%D0%B8%D0%B9_%D0%B0%D0%B2%D1%82%D0%BE%D0%BD%D0%BE%D0%BC%D0%BD%D1%8B%D0%B9_%D1%83%D0%B5%D0%B7%D0%B4|Баркёль-Казахский автономный уезд ( кит. упр. 巴里坤哈萨克自治县 ... ) — автономный уезд в городском округе Хами
+650521|zh-alt|镇西县||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Alternative Chinese name / Traditional Chinese 鎮西縣 / Simplified Chinese 镇西县
+650521|zh-alt|鎮西縣||https://howlingpixel.com/i-en/Bark%C3%B6l_Kazakh_Autonomous_County|Alternative Chinese name / Traditional Chinese 鎮西縣 / Simplified Chinese 镇西县
+652302|ug-Arab|فۇكاڭ||https://de.wikial.top/wiki/Changji_Hui_Autonomous_Prefecture|Stadt Fukang / 阜康 市 / Fùkāng Shì / ... / فۇكاڭ شەھىرى / Fukang Shehiri
+652323|ug-Arab|قۇتۇبى||http://en.wikipedia.org/wiki/Hutubi_County|The Hutubi (Qutubi) County (... 呼图壁县 ...; Uyghur: قۇتۇبى ناھىيىسى, ULY: Qutubi Nahiyisi, UYY: K̡utubi Nah̡iyisi?)
+652323|zh-alt|景化县||https://db0nus869y26v.cloudfront.net/en/Hutubi_County|Alternative Chinese name / Simplified Chinese 景化县 / Traditional Chinese 景化縣
+652323|zh-alt|景化縣||https://db0nus869y26v.cloudfront.net/en/Hutubi_County|Alternative Chinese name / Simplified Chinese 景化县 / Traditional Chinese 景化縣
+652325|ug-Arab|گۇچۇڭ||https://en.wikipedia.org/wiki/Qitai_County|Qitai County (), also known as Gucheng County (; گۇچۇڭ ناھىيىسى)
+652325|ug-Latn|Guqung||https://www.wikiwand.com/en/articles/Qitai_County|also transliterated from Uyghur as Guqung County or Gucheng County (Uyghur: گۇچۇڭ ناھىيىسى; Chinese: 古城县)
+652325|zh-alt|古城县|weak|https://www.wikiwand.com/en/articles/Qitai_County|also transliterated from Uyghur as Guqung County or Gucheng County (Uyghur: گۇچۇڭ ناھىيىسى; Chinese: 古城县)
+652327|ug-Arab|جىمىسار||https://fanyv88.com/https/en.m.wikipedia.org/wiki/Jimsar_County|Jimsar County / Simplified Chinese 吉木萨尔县 ... Uyghur name / Uyghur جىمىسار ناھىيىسى
+652327|zh-alt|孚远县||https://fanyv88.com/https/en.m.wikipedia.org/wiki/Jimsar_County|Alternative Chinese name / Simplified Chinese 孚远县 / Traditional Chinese 孚遠縣 ... it was known as Fuyuan (孚远) until 1952
+652327|zh-alt|孚遠縣||https://fanyv88.com/https/en.m.wikipedia.org/wiki/Jimsar_County|Alternative Chinese name / Simplified Chinese 孚远县 / Traditional Chinese 孚遠縣
+652723|ug-Arab|ئارىشاڭ||https://en.wikipedia.org/wiki/Wenquan_County|The Wenquan (Arixang) County or Arishang County (Uyghur: ئارىشاڭ ناھىيىسى, Аришаң Наһийиси, ULY: Arishang Nahiyisi)
+652723|ug-Cyrl|Аришаң||https://en.wikipedia.org/wiki/Wenquan_County|Uyghur: ئارىشاڭ ناھىيىسى, Аришаң Наһийиси, ULY: Arishang Nahiyisi
+652723|zh-alt|阿日相县||https://db0nus869y26v.cloudfront.net/en/Wenquan_County|Alternative Chinese name / Simplified Chinese 阿日相县 / Traditional Chinese 阿日相縣
+652723|zh-alt|阿日相縣||https://db0nus869y26v.cloudfront.net/en/Wenquan_County|Alternative Chinese name / Simplified Chinese 阿日相县 / Traditional Chinese 阿日相縣
+652823|ug-Arab|لوپنۇر||https://sagapedia.com/tr/Lopnur_%C4%B0l%C3%A7esi|Lopnur İlçesi (Uygurca: لوپنۇر ناھىيىسى, Lopnur Nahiyisi, Çince: 尉犁县/尉犁縣; Pinyin: Yùlí Xiàn)
+652823|ru|Лопнур||https://xn--h1ajim.xn--p1ai/%D0%9B%D0%BE%D0%BF-%D0%9D%D1%83%D1%80|Уезд Лопнур (уйг. لوپنۇر ناھىيىسى, Lopnur Nahiyisi) или уезд Юйли (кит. упр. 尉犁县) — уезд Баян-Гол-Монгольского автономного округа
+652825|ug-Arab|چەرچەن||https://en.wikipedia.org/wiki/Qiemo_County|Qiemo County () as the official romanized name, also transliterated from Uyghur as Qarqan County (Uyghur: چەرچەن ناھىيىسى; )
+652825|ug-Cyrl|Чәрчән||https://gateway.ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Qiemo.html|The Cherchen County (Chinese: 且末; pinyin: Qiěmò, Uyghur: Чәрчән Наһийиси)
+652825|zh-alt|恰尔羌县||https://en.wikipedia.org/wiki/Qiemo_County|Alternative Chinese name / Simplified Chinese 恰尔羌县 / Traditional Chinese 恰爾羌縣
+652825|zh-alt|恰爾羌縣||https://en.wikipedia.org/wiki/Qiemo_County|Alternative Chinese name / Simplified Chinese 恰尔羌县 / Traditional Chinese 恰爾羌縣
+652826|ug-Arab|يەنجى||https://db0nus869y26v.cloudfront.net/en/Yanqi_Hui_Autonomous_County|Yanqi Hui Autonomous County / 焉耆回族自治县 (Chinese) / يەنجى خۇيزۇ ئاپتونوم ناھىيىسى (Uighur) / Kara Shahr; Yenki
+652828|ug-Arab|خوشۇت||https://friendlywiki.com/article/index.php?title=Hoxud_County|native name/ug-Arab/خوشۇت ناھىيىسى ... uig=خوشۇت ناھىيىسى / uly=Xoshut nahiyisi / uyy=Hoxut naⱨiyisi / usy=Хошут наһийиси
+652828|ug-Latn|Hoxut||https://friendlywiki.com/article/index.php?title=Hoxud_County|uly=Xoshut nahiyisi / uyy=Hoxut naⱨiyisi / sgs=Hoxut Nahiyisi
+652828|ug-Cyrl|Хошут||https://friendlywiki.com/article/index.php?title=Hoxud_County|usy=Хошут наһийиси
+652828|mn|Хошууд|abroad|https://wikiclassic.com/wiki/Hoxud_County|Mongolian name / Mongolian Cyrillic / Хошууд сиан / Mongolian script ᠬᠣᠱᠤᠳ ᠰᠢᠨ
+652829|ug-Arab|باغراش||https://wikisum.wiki/wiki/Bohu_County|Bohu County (Chinese: 博湖县) as the official romanized name, also transliterated from Uyghur as Bagrax County (Uyghur: باغراش ناھىيىسى; Chinese: 博斯腾县)
+652829|ug-Cyrl|Бағраш||https://en.wikipedia.org/wiki/Bohu_County|Bohu County, also called Baĝrax, Baghrash (Бағраш) in Uyghur language
+652829|mn|Бостнуур||https://kk.wikicsu.ru/wiki/Bohu_County|Моңғолия атауы / Моңғол кириллицасы Бостнуур шянь
+652829|zh-alt|博斯腾县||https://wikisum.wiki/wiki/Bohu_County|also transliterated from Uyghur as Bagrax County (Uyghur: باغراش ناھىيىسى; Chinese: 博斯腾县)
+652829|zh-alt|博斯騰縣||https://kk.wikicsu.ru/wiki/Bohu_County|Қытайдың балама атауы / Жеңілдетілген қытай 博斯 腾 县 / Дәстүрлі қытай 博斯 騰 縣 (spaces of the page dropped)
+654004|ug-Arab|قورغاس|abroad|https://ergngevd.top/wiki/Khorgos|Khorgos / 霍尔果斯市 (Chinese) / قورعاس قالاسى (Kazakh) / قورغاس شەھىرى (Uyghur) ... on the Kazakh side of the border is a city also named Horgos in Russian and Korgas in Kazakh
+654004|kk-Arab|قورعاس|abroad|https://ergngevd.top/wiki/Khorgos|Kazakh name / Kazakh قورعاس قالاسى / Қорғас қаласы / Qorğas qalası
+654004|kk|Қорғас|abroad|https://ergngevd.top/wiki/Khorgos|Kazakh name / Kazakh قورعاس قالاسى / Қорғас қаласы / Qorğas qalası
+654004|kk-Latn|Qorğas|abroad|https://ergngevd.top/wiki/Khorgos|Kazakh name ... Qorğas qalası
+654004|ru|Хоргос|abroad|https://ergngevd.top/wiki/Khorgos|Russian name / Russian Хоргос / Romanization Khorgos ... a city also named Horgos in Russian (Kazakhstan)
+654225|ug-Arab|چاغانتوقاي||https://dkwiki.dk/OrdBog/Tacheng|6 / Yumin / 裕民县 / Yùmín Xiàn / چاغانتوقاي ناھىيىسى / Chaghantoqay Nahiyisi
+654326|ug-Arab|جېمىنەي||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FJeminay_County|Jeminay County / Simplified Chinese 吉木乃县 / Uyghur name / Uyghur جېمىنەي ناھىيىسى
+654326|kk-Arab|جەمەنەي||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FJeminay_County|Kazakh name / Kazakh جەمەنەي اۋدانى / Kazakh Cyrillic: Жеменей ауданы / Kazakh Latin alphabet: Jemeneı aýdany
+654326|kk|Жеменей||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FJeminay_County|Kazakh Cyrillic: Жеменей ауданы
+654326|kk-Latn|Jemeneı||http://www.let.rug.nl/~gosse/termpedia2/termpedia.php?language=dutch_general&density=7&link_color=000000&termpedia_system=perl_db&url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FJeminay_County|Kazakh Latin alphabet: Jemeneı aýdany
+659005|ug-Arab|بەيتۈن||https://tomorrow.paperai.life/https://wikipedia.org/wiki/Beitun,_Xinjiang|Beitun / 北屯市 (Chinese) / بەيتۈن شەھىرى (Uyghur) / بەيتۇن قالاسى (Kazakh) ... Uyghur name / Uyghur بەيتۈن / Latin Yëziqi Beatün / Siril Yëziqi Бәатүн
+659005|ug-Latn|Beatün||https://tomorrow.paperai.life/https://wikipedia.org/wiki/Beitun,_Xinjiang|Uyghur name / Uyghur بەيتۈن / Latin Yëziqi Beatün / Yengi Yeziⱪ Bəatün / SASM/GNC Baatün / Siril Yëziqi Бәатүн
+659005|ug-Cyrl|Бәатүн||https://tomorrow.paperai.life/https://wikipedia.org/wiki/Beitun,_Xinjiang|Siril Yëziqi Бәатүн
+659005|kk-Arab|بەيتۇن||https://tomorrow.paperai.life/https://wikipedia.org/wiki/Beitun,_Xinjiang|بەيتۇن قالاسى (Kazakh)
+659006|ug-Arab|باشئەگىم||http://wikipedia.moesalih.com/Tiemenguan_City|Tiemenguan City / باشئەگىم شەھىرى ... Uyghur name / Uyghur باشئەگىم
+659007|ug-Arab|قوشئۆگۈز||https://de.xcv.wiki/wiki/Shuanghe|Shuanghe / 双河市 / قوشئۆگۈز شەھىرى ... Uigurischer Name / Uiguren قوشئۆگۈز
+659007|zh-alt|霍索固兹||https://de.xcv.wiki/wiki/Shuanghe|Alternativer chinesischer Name / Chinesisch 霍索 固 兹 (spaces of the page dropped)
+659012|ug-Arab|بەيياڭ||https://earthspot.org/info/en/?search=Baiyang,_Xinjiang|Baiyang / 白杨市 ( Chinese) / بەيياڭ شەھىرى ( Uyghur) / بايياڭ قالاسى ( Kazakh)
+659012|kk-Arab|بايياڭ||https://earthspot.org/info/en/?search=Baiyang,_Xinjiang|بايياڭ قالاسى ( Kazakh)
+654200|kk-Arab|تارباعاتاي|abroad|https://hessslslslsls.azureedge.net/wiki/Tacheng_Prefecture|Kazakh name / Kazakh تارباعاتاي ايماعى Tarbaǵataı Aımaǵy Тарбағатай аймағы
+654200|kk|Тарбағатай|abroad|https://hessslslslsls.azureedge.net/wiki/Tacheng_Prefecture|Kazakh name / Kazakh تارباعاتاي ايماعى Tarbaǵataı Aımaǵy Тарбағатай аймағы
+654200|mn|Тарвагатай|abroad|https://hessslslslsls.azureedge.net/wiki/Tacheng_Prefecture|Mongolian name / Mongolian Cyrillic / Тарвагатай тойрог
+654200|zh-alt|塔尔巴哈台地区||https://hessslslslsls.azureedge.net/wiki/Tacheng_Prefecture|Alternative Chinese name / Simplified Chinese 塔尔巴哈台地区 / Traditional Chinese 塔爾巴哈台地區
+654200|zh-alt|塔爾巴哈台地區||https://hessslslslsls.azureedge.net/wiki/Tacheng_Prefecture|Alternative Chinese name / Simplified Chinese 塔尔巴哈台地区 / Traditional Chinese 塔爾巴哈台地區
+654000|kk-Arab|ىلە|abroad|https://en.wikipedia.org/wiki/Ili_Kazakh_Autonomous_Prefecture|Kazakh name / Kazakh ىلە قازاق اۆتونوميالىق وبلىسى / Іле Қазақ автономиялық облысы / Ile Qazaq avtonomiialyq oblysy
+654000|kk|Іле|abroad|https://en.wikipedia.org/wiki/Ili_Kazakh_Autonomous_Prefecture|Kazakh name ... Іле Қазақ автономиялық облысы
+653200|ru|Хотан||http://wiki-org.ru/wiki/%D0%A5%D0%BE%D1%82%D0%B0%D0%BD|Хотан (уйг. خوتەن, Хотән, кит. упр. 和田市) — оазис и городской уезд в округе Хотан на юго-востоке Синьцзян-Уйгурского автономного района Китая
+653201|ru|Хотан||http://wiki-org.ru/wiki/%D0%A5%D0%BE%D1%82%D0%B0%D0%BD|Хотан (уйг. خوتەن, Хотән, кит. упр. 和田市, пиньинь: Hétián shì) — оазис и городской уезд
+653201|ug-Cyrl|Хотән||http://wiki-org.ru/wiki/%D0%A5%D0%BE%D1%82%D0%B0%D0%BD|Хотан (уйг. خوتەن, Хотән, кит. упр. 和田市)
+650200|ug-Cyrl|Қарамай||https://tr.wikipedia-on-ipfs.org/wiki/Karamay|Uygurca isim / Arap-Fars (K̡ona Yezik̡): قاراماي شەھرى / Latin (Yengi Yezik̡): K̡aramay Xəh̡ri / Kiril (SSCB): Қарамай шәһири
 """
 
 #: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per

@@ -369,3 +369,79 @@ def test_a_chinese_name_corroborates_a_weak_latin_field(detector: LocationDetect
     result = detect(detector, name="Aral Cotton", name_local="阿拉尔市棉业", country="CN", city="Aral")
     assert result.in_xuar is True
     assert detect(detector, name="Aral Cotton", country="KZ", city="Aral").in_xuar is False
+
+
+# ------------------------------------------- names added for the divisions that had no other-language name
+
+
+# One real case per script or language family newly covered (Gaochang, Yizhou, Barkol, Jimsar, Wenquan, Qiemo,
+# Bohu, Jeminay, Hotan, the XPCC cities...): the name as a document would carry it, and the division it is.
+@pytest.mark.parametrize(
+    ("city", "code"),
+    [
+        ("جىمىسار", "652327"),  # Uyghur Arabic script (Jimsar)
+        ("باشئەگىم", "659006"),  # Uyghur Arabic script of an XPCC city (Tiemenguan)
+        ("Iwirghol", "650502"),  # ULY derived from the Arabic script (Yizhou)
+        ("Qarahoja", "650402"),  # ULY derived (Gaochang)
+        ("Чәрчән", "652825"),  # Uyghur Cyrillic (Qiemo)
+        ("Жеменей", "654326"),  # Kazakh Cyrillic (Jeminay)
+        ("جەمەنەي", "654326"),  # Kazakh Arabic script
+        ("Jemeneı", "654326"),  # Kazakh Latin (2021 alphabet, dotless ı)
+        ("Бостнуур", "652829"),  # Mongolian Cyrillic (Bohu)
+        ("Баркёль", "650521"),  # Russian (Barkol)
+        ("Хотан", "6532"),  # Russian (Hotan prefecture and city)
+        ("Arişang", "652723"),  # Turkish-alphabet form derived from the Arabic script (Wenquan)
+    ],
+)
+def test_newly_named_divisions_resolve_in_each_script(
+    detector: LocationDetector, city: str, code: str
+) -> None:
+    result = detect(detector, country="CN", city=city)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("孚遠縣", "652327"),  # Jimsar until 1952 (traditional)
+        ("恰尔羌县", "652825"),  # Qiemo, alternative name
+        ("阿日相县", "652723"),  # Wenquan, alternative name
+        ("镇西县", "650521"),  # Barkol until 1953
+        ("塔爾巴哈台地區", "654200"),  # Tacheng prefecture, alternative name
+    ],
+)
+def test_newly_sourced_historic_chinese_names_name_their_division(
+    detector: LocationDetector, address: str, code: str
+) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    ("country", "region"),
+    [
+        ("KZ", "Хоргос"),  # Khorgos, the Kazakh town across the border
+        ("KZ", "Қорғас"),
+        ("KZ", "Тарбағатай"),  # Tarbagatai, Kazakhstan
+        ("MN", "Тарвагатай"),
+        ("KZ", "Іле"),  # the Ili river and district in Kazakhstan
+    ],
+)
+def test_newly_added_names_shared_abroad_follow_the_country(
+    detector: LocationDetector, country: str, region: str
+) -> None:
+    assert detect(detector, country=country, region=region).in_xuar is False
+
+
+def test_a_newly_added_name_shared_abroad_needs_china(detector: LocationDetector) -> None:
+    assert detect(detector, region="Хоргос").in_xuar == "uncertain"
+    assert detect(detector, country="CN", region="Хоргос").in_xuar is True
+
+
+def test_qitais_old_name_old_town_county_needs_corroboration(detector: LocationDetector) -> None:
+    # 古城县 ("old town county") is Qitai's other name, but 古城 is an everyday word:
+    # alone it decides nothing.
+    assert detect(detector, country="CN", address="古城县").in_xuar is not True
+    assert detect(detector, country="CN", address="昌吉州古城县").in_xuar is True
