@@ -392,3 +392,21 @@ def test_a_trader_sharing_a_bare_trade_name_is_for_review(matcher3: EntityMatche
     assert _decision(matcher3, "netposa", "NetPosa Technologies Ltd.", country="CN") is Decision.MATCH
     trader = "Xinjiang Zhonghe Trading Co., Ltd."
     assert _decision(matcher3, "zhonghe", trader, country="CN") is not Decision.MATCH
+
+
+def test_a_legal_form_cut_by_a_fixed_width_field_is_a_legal_form() -> None:
+    # "… CO., LT": the field ended inside "Ltd"; the fragment is no word of the company's name.
+    cut = normalise("WESTERN GOLD HAMI GOLD MINE CO., LT")
+    assert "lt" not in cut.tokens and "lt" in cut.legal
+    # A short name is not cut, and a word of its own is never taken for a cut legal form.
+    assert "lt" in normalise("Acme Lt").tokens
+    assert "company" not in normalise("XINJIANG TIANSHAN WOOL TEXTILE COMPANY").tokens
+
+
+def test_a_cut_legal_form_does_not_merge_siblings(matcher3: EntityMatcher) -> None:
+    assert _decision(matcher3, "hatu", "WESTERN GOLD KARAMAY HATU GOLD MINE CO LT", country="CN") is (
+        Decision.MATCH
+    )
+    assert _decision(matcher3, "hatu", "WESTERN GOLD HAMI GOLD MINE CO., LT", country="CN") is not (
+        Decision.MATCH
+    )

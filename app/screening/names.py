@@ -1219,6 +1219,8 @@ def normalise(name: str) -> NormalisedName:
                 legal.append(tok)
             continue
         tokens.append(tok)
+    if tokens and not han and _cut_legal_form(name, tokens[-1]):
+        legal.append(tokens.pop())  # "… CO., LT": a legal form cut by a fixed-width field
     tokens = _fold_phrases(tokens)
     bridge, pinyin_tokens = _bridge(han) if han else ([], set())
     return NormalisedName(
@@ -1287,6 +1289,25 @@ def _fold_phrases(tokens: list[str]) -> list[str]:
         out.append(tok)
         i += 1
     return out
+
+
+#: Legal forms as written in full, whose cut-off beginnings ("LT", "CORPORATI", "LIMI") end ERP names.
+_LEGAL_WORDS: tuple[str, ...] = ("limited", "ltd", "corporation", "company", "incorporated", "berhad")
+
+
+def _cut_legal_form(name: str, last: str) -> bool:
+    """Whether the name's last word is the beginning of a legal form cut off by a fixed-width field.
+
+    Only at the end of a name long enough to have been cut (`TRUNCATION_MIN_CHARS`), ending in a letter,
+    and only for a word that is not a word of its own: "WESTERN GOLD HAMI GOLD MINE CO., LT" ends in a
+    cut "Ltd", whose "LT" would otherwise count as a distinctive word the entry lacks.
+    """
+    text = name.strip()
+    if len(text) < TRUNCATION_MIN_CHARS or not text[-1].isalpha() or len(last) < 2:
+        return False
+    if _vocabulary().get(last) == last or last in ABBREVIATIONS:
+        return False
+    return any(word.startswith(last) and word != last for word in _LEGAL_WORDS)
 
 
 def _cut_tail(name: str, latin_part: str, tokens: list[str]) -> str:
