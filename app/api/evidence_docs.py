@@ -144,15 +144,18 @@ async def put_document_file(
 ) -> DocumentFile:
     # Streamed to a staging file and hashed on the way: a file may be as large as the upload limit.
     staged = await DocumentFiles(settings.document_dir).stage(request.stream())
-    return await run_in_threadpool(
-        svc.put_document_file,
-        caller.tenant,
-        document_id,
-        staged,
-        request.headers.get("content-type"),
-        x_content_sha256,
-        settings.document_dir,
-    )
+    try:
+        return await run_in_threadpool(
+            svc.put_document_file,
+            caller.tenant,
+            document_id,
+            staged,
+            request.headers.get("content-type"),
+            x_content_sha256,
+            settings.document_dir,
+        )
+    finally:
+        staged.path.unlink(missing_ok=True)  # kept: already moved away; refused or failed: gone
 
 
 @router.get(

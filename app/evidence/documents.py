@@ -172,53 +172,48 @@ def upload_document_file(
     """Store a document's file and record its hash and URI on the document (a load like any other).
 
     Refused before anything is kept: an unknown document (404), an empty body (400), a declared hash
-    (request or record) that differs from the file's (409, naming both). A refused staged upload is
-    deleted.
+    (request or record) that differs from the file's (409, naming both). A staged upload is moved into
+    place when accepted; deleting a refused one is the stager's business (it may fail before this runs).
     """
-    staged = content if isinstance(content, StagedFile) else None
-    try:
-        document = _document(store, tenant, document_id)
-        size = content.size if isinstance(content, StagedFile) else len(content)
-        if not size:
-            raise BadRequestError("the request body is empty: send the document's file as the body")
-        actual = content.sha256 if isinstance(content, StagedFile) else hashlib.sha256(content).hexdigest()
-        if declared_sha256 is not None:
-            declared = declared_sha256.strip().lower()
-            if declared != actual:
-                raise DocumentHashMismatchError(
-                    f"the request declares sha256 {declared} but the uploaded file's is {actual}",
-                    declared,
-                    actual,
-                )
-        if document.sha256 and document.sha256.lower() != actual:
+    document = _document(store, tenant, document_id)
+    size = content.size if isinstance(content, StagedFile) else len(content)
+    if not size:
+        raise BadRequestError("the request body is empty: send the document's file as the body")
+    actual = content.sha256 if isinstance(content, StagedFile) else hashlib.sha256(content).hexdigest()
+    if declared_sha256 is not None:
+        declared = declared_sha256.strip().lower()
+        if declared != actual:
             raise DocumentHashMismatchError(
-                f"document '{document_id}' records sha256 {document.sha256} but the uploaded file's is "
-                f"{actual}; to replace the file on purpose, update the document's sha256 first",
-                document.sha256.lower(),
+                f"the request declares sha256 {declared} but the uploaded file's is {actual}",
+                declared,
                 actual,
             )
-        kind = content_type or DEFAULT_CONTENT_TYPE
-        if isinstance(content, StagedFile):
-            files.keep(tenant, content, kind)
-        else:
-            files.put(tenant, content, kind)
-        row: Row = {
-            **document.model_dump(mode="json", exclude_none=True),
-            "sha256": actual,
-            "uri": file_uri(document_id),
-        }
-        report, _ = load_records(store, tenant, RecordsRequest(documents=[row]), load)
-        return DocumentFile(
-            document_id=document_id,
-            sha256=actual,
-            size=size,
-            content_type=kind,
-            uri=file_uri(document_id),
-            data_version=report.data_version,
+    if document.sha256 and document.sha256.lower() != actual:
+        raise DocumentHashMismatchError(
+            f"document '{document_id}' records sha256 {document.sha256} but the uploaded file's is "
+            f"{actual}; to replace the file on purpose, update the document's sha256 first",
+            document.sha256.lower(),
+            actual,
         )
-    finally:
-        if staged is not None:
-            staged.path.unlink(missing_ok=True)  # a kept file was moved away; a refused one goes
+    kind = content_type or DEFAULT_CONTENT_TYPE
+    if isinstance(content, StagedFile):
+        files.keep(tenant, content, kind)
+    else:
+        files.put(tenant, content, kind)
+    row: Row = {
+        **document.model_dump(mode="json", exclude_none=True),
+        "sha256": actual,
+        "uri": file_uri(document_id),
+    }
+    report, _ = load_records(store, tenant, RecordsRequest(documents=[row]), load)
+    return DocumentFile(
+        document_id=document_id,
+        sha256=actual,
+        size=size,
+        content_type=kind,
+        uri=file_uri(document_id),
+        data_version=report.data_version,
+    )
 
 
 def document_file(
