@@ -54,12 +54,11 @@ from app.trace.screen_all import (
     _PRESUMPTION,
     _REVIEW,
     _VERDICT,
-    CHUNK,
     SNAPSHOT_BASE_S,
     SNAPSHOT_S_PER_PRODUCT,
     _Flag,
     _propagate,
-    _read_upstream,
+    read_state_graph,
 )
 from app.trace.walk import State, TraceCache
 from app.worker import Worker
@@ -304,13 +303,7 @@ def _read(store: GraphStore, tenant: str) -> _Judged:
         if store.data_version(tenant) != data_version:
             raise _MovedError()
         cache = TraceCache(store, tenant)
-        cache.load_items(product_ids)
-        roots = [pid for pid in product_ids if pid in cache.items]
-        graph: dict[State, set[State]] = {}
-        own: dict[State, _Flag] = {}
-        done: set[State] = set()
-        for start in range(0, len(roots), CHUNK):
-            _read_upstream(cache, roots[start : start + CHUNK], graph, own, done)
+        roots, graph, own = read_state_graph(cache, product_ids)
         reviews = store.get_reviews(tenant, [company_subject(cid) for cid in sorted(cache.companies)])
     # Drop the prefetched rows: judging again needs only the facilities and companies.
     cache._ahead, cache._ahead_asked = {}, frozenset()

@@ -57,7 +57,7 @@ from app.trace.models import (
     TraceStats,
 )
 from app.trace.rules import FacilityContext, RiskRule, company_subject
-from app.trace.walk import SEVERITY_RANK, TraceCache, facility_location, find_cycles, judge
+from app.trace.walk import SEVERITY_RANK, TraceCache, facility_location, find_cycles, judge, site_fields
 from graph_schema import Document, Facility, Sourcing
 from graph_schema.records import EpcisEventType, Lot, LotEvent
 from loaders.epcis import (
@@ -747,13 +747,7 @@ def _map_node(
         item_id=lot.item_id,
         item_name=item.name if item else None,
         facility_id=lot.facility_id,
-        facility_name=fac.name if fac else None,
-        company_id=fac.company_id if fac else None,
-        company_name=company.name if company else None,
-        activity=fac.activity.value if fac else None,
-        country=fac.country if fac else None,
-        region=fac.region if fac else None,
-        city=fac.city if fac else None,
+        **site_fields(fac, company),
         tier=tier,
         role=role,
         risk=risk_at.get(lot.facility_id) if lot.facility_id else None,

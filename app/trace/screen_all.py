@@ -101,16 +101,7 @@ def screen_all(
     """
     with store.snapshot(timeout_s=SNAPSHOT_BASE_S + SNAPSHOT_S_PER_PRODUCT * len(product_ids)), gc_paused():
         cache = TraceCache(store, tenant)
-        cache.load_items(product_ids)
-        roots = [pid for pid in product_ids if pid in cache.items]
-        graph: dict[State, set[State]] = {}
-        own: dict[State, _Flag] = {}
-        done: set[State] = set()
-        for start in range(0, len(roots), CHUNK):
-            chunk = roots[start : start + CHUNK]
-            _read_upstream(cache, chunk, graph, own, done)
-            if progress is not None:
-                progress(start + len(chunk))
+        _, graph, own = read_state_graph(cache, product_ids, progress)
         _judge_facilities(store, tenant, cache, graph, own, rules)
         reach = _propagate(graph, own)
     out: list[ScreenedProduct] = []
@@ -128,6 +119,25 @@ def screen_all(
             )
         )
     return out
+
+
+def read_state_graph(
+    cache: TraceCache, product_ids: Sequence[str], progress: Callable[[int], None] | None = None
+) -> tuple[list[str], dict[State, set[State]], dict[State, _Flag]]:
+    """The loaded products among `product_ids` and the one state graph upstream of them (each state's
+    suppliers, and what each state is on its own), read in chunks of `CHUNK` products; `progress(n)` after
+    each chunk. `screen_all` and the change tracker read the same graph this way."""
+    cache.load_items(product_ids)
+    roots = [pid for pid in product_ids if pid in cache.items]
+    graph: dict[State, set[State]] = {}
+    own: dict[State, _Flag] = {}
+    done: set[State] = set()
+    for start in range(0, len(roots), CHUNK):
+        chunk = roots[start : start + CHUNK]
+        _read_upstream(cache, chunk, graph, own, done)
+        if progress is not None:
+            progress(start + len(chunk))
+    return roots, graph, own
 
 
 def _read_upstream(

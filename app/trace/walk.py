@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -633,6 +633,19 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
     )
 
 
+def site_fields(fac: Facility | None, company: Company | None) -> dict[str, Any]:
+    """A map node's description of its site: the same for a product's states and a lot's."""
+    return {
+        "facility_name": fac.name if fac else None,
+        "company_id": fac.company_id if fac else None,
+        "company_name": company.name if company else None,
+        "activity": fac.activity.value if fac else None,
+        "country": fac.country if fac else None,
+        "region": fac.region if fac else None,
+        "city": fac.city if fac else None,
+    }
+
+
 def _map_node(state: State, walk: _Walk, cache: TraceCache, risk_at: dict[str, Severity]) -> MapNode:
     item = cache.items.get(state.item_id)
     fac = cache.facilities.get(state.facility_id) if state.facility_id else None
@@ -642,13 +655,7 @@ def _map_node(state: State, walk: _Walk, cache: TraceCache, risk_at: dict[str, S
         item_id=state.item_id,
         item_name=item.name if item else None,
         facility_id=state.facility_id or None,
-        facility_name=fac.name if fac else None,
-        company_id=fac.company_id if fac else None,
-        company_name=company.name if company else None,
-        activity=fac.activity.value if fac else None,
-        country=fac.country if fac else None,
-        region=fac.region if fac else None,
-        city=fac.city if fac else None,
+        **site_fields(fac, company),
         tier=walk.tiers[state],
         role=walk.roles.get(state, Role.UNTRACED),
         risk=risk_at.get(state.facility_id) if state.facility_id else None,
