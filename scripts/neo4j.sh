@@ -94,9 +94,10 @@ JVM_FLAGS=(
   -Dlog4j.layout.jsonTemplate.maxStringLength=32768
   # The throughput collector instead of the official launcher's G1. A bundle write allocates gigabytes
   # of short-lived objects while holding a few hundred MB of transaction state: on 2 cores G1's
-  # evacuation pauses reached 1-4 s per load, and its barriers cost the writes themselves. Measured
-  # on the 120k-row M bundle, warm server, 4 loads each: server CPU per load 7.4-8.1 s with G1 (young
-  # generation 70-80% of the heap), 6.1-6.8 s with ParallelGC. Reads allocate little either way.
+  # evacuation pauses reached 1-4 s per load, and its barriers cost the writes themselves. Observed ad
+  # hoc (one-off script, not a bench/ figure), 120k-row M bundle, warm server, 4 loads each: server CPU
+  # per load 7.4-8.1 s with G1 (young generation 70-80% of the heap), 6.1-6.8 s with ParallelGC. Reads
+  # allocate little either way.
   -XX:+UseParallelGC
 )
 # Word splitting intended: the variable holds a list of flags.
