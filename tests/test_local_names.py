@@ -12,6 +12,7 @@ import pytest
 
 from app.screening.location import default_location_detector
 from app.screening.model import Decision, ScreenRecord
+from app.screening.names import fold
 from app.screening.service import Screener
 from graph_schema import ListEntry, ListVersion
 from loaders.lists import load_list_file
@@ -141,6 +142,28 @@ def test_a_chinese_only_record_matches_the_english_only_entry_through_the_screen
     assert _decisions(with_names, record)[ninestar] is Decision.MATCH
     [result] = with_names.screen([record])
     assert [v.version_id for v in result.list_versions] == [version.version_id]
+
+
+def test_a_name_a_source_gives_in_traditional_characters_matches_either_script() -> None:
+    """Hong Kong and Taiwan press give some registered names only in Traditional characters; the row
+    keeps them as the source writes them, and a Simplified (mainland ERP) record must still match."""
+    [(version, entries)] = load_list_file(UFLPA_PATH, "uflpa-csv")
+    gcl = "uflpa:i:xinjiang-gcl-new-energy-material-technology-co-ltd"
+    assert next(e for e in entries if e.entry_id == gcl).name_local == "新疆協鑫新能源材料科技有限公司"
+    screener = _screener([(version, entries)])
+    for name in ("新疆协鑫新能源材料科技有限公司", "新疆協鑫新能源材料科技有限公司"):
+        assert _decisions(screener, ScreenRecord(name=name))[gcl] is Decision.MATCH, name
+
+
+def test_no_two_entries_of_a_list_share_a_chinese_name_in_either_script() -> None:
+    """The loader compares names as written; one name in Simplified on one entry and in Traditional on
+    another would slip past it and flag two companies for one supplier."""
+    owner: dict[tuple[str, str], str] = {}
+    for row in shipped_local_names().rows:
+        key = (row.list_name, fold(row.name_local))
+        assert owner.setdefault(key, normalise_name(row.entry_name)) == normalise_name(row.entry_name), (
+            row.row
+        )
 
 
 def test_a_subsidiarys_chinese_name_does_not_match_its_parent_and_the_other_way_round() -> None:
