@@ -32,6 +32,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from app.screening.names import fold
 from graph_schema import ListEntry, ListVersion
 from loaders.lists.common import csv_header, csv_records
 from loaders.lists.errors import ListFormatError
@@ -150,7 +151,10 @@ def load_local_names(path: Path = DEFAULT_PATH) -> LocalNames:
                 file, rownum, "name_local", f"the same name for the same entry is already on row {seen[key]}"
             )
         seen[key] = rownum
-        other = owner.get((entry.list_name, entry.name_local))
+        # Compared as the matcher reads them (Traditional folded to Simplified): one name in each script
+        # on two entries would flag both companies for one supplier.
+        same = (entry.list_name, fold(entry.name_local))
+        other = owner.get(same)
         if other is not None and normalise_name(other[0]) != normalise_name(entry.entry_name):
             raise LocalNamesError(
                 file,
@@ -159,7 +163,7 @@ def load_local_names(path: Path = DEFAULT_PATH) -> LocalNames:
                 f"{entry.name_local!r} is already the name of {other[0]!r} (row {other[1]}); one registered "
                 "name belongs to one entity (a parent's name on a subsidiary, or the other way round?)",
             )
-        owner.setdefault((entry.list_name, entry.name_local), (entry.entry_name, rownum))
+        owner.setdefault(same, (entry.entry_name, rownum))
         rows.append(entry)
     return LocalNames.of(file, hashlib.sha256(raw).hexdigest(), rows)
 
