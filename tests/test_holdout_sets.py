@@ -3,8 +3,8 @@ README says, has unique IDs, and every target that claims to be a row of our lis
 
 Why: a held-out set is only worth its figures if it runs unchanged. A renamed UFLPA entry ID, a duplicated
 case ID or a README that quotes more cases than the file holds would silently change what the figures mean.
-The third and fourth sets also record the sha256 of their two files in their READMEs, so an edit made after
-a first run (which would turn its figures in-sample without anyone noticing) fails here.
+The third, fourth and fifth sets also record the sha256 of their two files in their READMEs, so an edit made
+after a first run (which would turn its figures in-sample without anyone noticing) fails here.
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ from evaluation.holdout_run import HOLDOUT_DIR, holdout_files, main
 from evaluation.location_eval import load_cases
 from evaluation.names_eval import load_pairs
 from loaders.lists.cbp import parse_wro_csv
+from loaders.lists.csl import parse_csl_csv
 from loaders.lists.ofac import load_sdn_path
 from loaders.uflpa import load_uflpa_file
 
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
 THIRD = EVALUATION / "holdout3"
 FOURTH = EVALUATION / "holdout4"
-SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD, FOURTH]
+FIFTH = EVALUATION / "holdout5"
+SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD, FOURTH, FIFTH]
 LISTS = Path(__file__).resolve().parents[1] / "loaders" / "data" / "lists"
 CSL_EXCERPT = LISTS / "csl_excerpt.csv"
 
@@ -79,7 +81,27 @@ def test_the_fourth_set_meets_its_floor_of_250_cases_250_pairs_and_40_percent_ha
     assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
 
 
-@pytest.mark.parametrize("directory", [THIRD, FOURTH], ids=lambda d: d.name)
+def test_the_fifth_set_meets_its_floor_of_250_cases_250_pairs_and_40_percent_hard_negatives() -> None:
+    location_path, names_path = holdout_files(FIFTH)
+    pairs = load_pairs(names_path)
+    assert len(load_cases(location_path)) >= 250
+    assert len(pairs) >= 250
+    assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
+
+
+def test_the_fifth_set_reaches_below_county_level_in_every_row_with_a_reason() -> None:
+    """Its brief asks for at least 50 town, township, subdistrict or XPCC-farm cases, and a note on every row.
+
+    Why: county names are what the earlier sets covered; a detector that only knows counties would look
+    as good on a set that quietly lost its township rows, and a row without its reasoning cannot be checked.
+    """
+    location_path, names_path = holdout_files(FIFTH)
+    cases = _rows(location_path)
+    assert sum(r["category"] in ("township", "xpcc") for r in cases) >= 50
+    assert all(r["note"].strip() for r in cases + _rows(names_path))
+
+
+@pytest.mark.parametrize("directory", [THIRD, FOURTH, FIFTH], ids=lambda d: d.name)
 def test_the_sets_files_are_the_ones_their_readme_fingerprinted(directory: Path) -> None:
     """The README's sha256 lines were written before the first run; a later edit of a CSV must show here."""
     text = (directory / "README.md").read_text(encoding="utf-8")
@@ -158,4 +180,26 @@ def test_the_fourth_sets_uflpa_and_cbp_targets_are_verbatim_rows_of_our_list_fil
             assert r["target_list"] == "BIS" and made_up, r["pair_id"]
             continue
         assert r["target_name"] == entry.name, r["pair_id"]
+        assert [a for a in r["target_aliases"].split("|") if a] == list(entry.aliases), r["pair_id"]
+
+
+def test_the_fifth_sets_targets_are_verbatim_entries_of_our_list_files() -> None:
+    """Every fifth-set target is a row of a shipped list file, with the name and aliases it is loaded with.
+
+    Why: its README says no target was made up; a target that drifts from what the service loads (a renamed
+    UFLPA row, a CBP a/k/a, an SDN or CSL alias) would measure the matcher against an entry nobody screens.
+    """
+    _, names_path = holdout_files(FIFTH)
+    entries = {e.entry_id: e for e in load_uflpa_file()[1]}
+    entries |= {e.entry_id: e for e in parse_wro_csv("cbp_wro.csv", (LISTS / "cbp_wro.csv").read_bytes())[1]}
+    entries |= {e.entry_id: e for e in load_sdn_path(LISTS / "ofac_sdn")[1]}
+    for _version, csl in parse_csl_csv("csl_excerpt.csv", CSL_EXCERPT.read_bytes()):
+        # the held-out sets file CSL rows as csl:<_id>; the loader prefixes the source code
+        entries |= {f"csl:{e.entry_id.rsplit(':', 1)[1]}": e for e in csl}
+    rows = _rows(names_path)
+    assert {r["target_list"] for r in rows} >= {"UFLPA", "CBP_WRO", "OFAC_SDN", "BIS"}
+    for r in rows:
+        entry = entries.get(r["target_entry_id"])
+        assert entry is not None, r["pair_id"]
+        assert (r["target_list"], r["target_name"]) == (entry.list_name, entry.name), r["pair_id"]
         assert [a for a in r["target_aliases"].split("|") if a] == list(entry.aliases), r["pair_id"]
