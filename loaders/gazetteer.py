@@ -354,3 +354,69 @@ def load_context_places(path: Path = CONTEXT_FILE) -> tuple[ContextPlace, ...]:
             ContextPlace((row.get("code") or "").strip(), province, names_zh, tuple(_split(row.get("latin"))))
         )
     return tuple(places)
+
+
+TOWNSHIPS_FILE = DATA_DIR / "xuar_townships.csv"
+_TOWNSHIP_CODE = re.compile(r"^65\d{7}$")
+
+
+@dataclass(frozen=True)
+class Township:
+    """A township-level unit of the XUAR (镇, 乡, 街道, farm) with the names it is matched by."""
+
+    code: str
+    county_code: str
+    name_zh: str
+    stem_zh: str
+    kind: str
+    name_zh_hant: str = ""
+    stem_zh_hant: str = ""
+    pinyin: str = ""
+    pinyin_spaced: str = ""
+    ambiguous_in_china: bool = True
+    ambiguous_pinyin: bool = True
+
+
+def load_townships(path: Path = TOWNSHIPS_FILE) -> tuple[Township, ...]:
+    """Read the township file (same failure rules as the gazetteer: file, row and column on a bad row).
+
+    Why fail loudly: a township flagged wrongly as unambiguous turns a town elsewhere in China into an XUAR
+    finding, so a malformed flag must stop the load rather than default to either value.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerError(f"{path}: cannot read the townships ({exc})") from exc
+    out: list[Township] = []
+    for rownum, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+
+        def fail(column: str, message: str, rownum: int = rownum) -> GazetteerError:
+            return GazetteerError(f"{path.name}, row {rownum}, column {column}: {message}")
+
+        code = (row.get("code") or "").strip()
+        if not _TOWNSHIP_CODE.match(code):
+            raise fail("code", f"{code!r} is not a 9-digit XUAR (65xxxxxxx) township code")
+        flags = {}
+        for column in ("ambiguous_in_china", "ambiguous_pinyin"):
+            value = (row.get(column) or "").strip().lower()
+            if value not in ("true", "false"):
+                raise fail(column, f"{value!r} is not true or false")
+            flags[column] = value == "true"
+        out.append(
+            Township(
+                code=code,
+                county_code=(row.get("county_code") or "").strip(),
+                name_zh=(row.get("name_zh") or "").strip(),
+                stem_zh=(row.get("stem_zh") or "").strip(),
+                kind=(row.get("kind") or "").strip(),
+                name_zh_hant=(row.get("name_zh_hant") or "").strip(),
+                stem_zh_hant=(row.get("stem_zh_hant") or "").strip(),
+                pinyin=(row.get("pinyin") or "").strip(),
+                pinyin_spaced=(row.get("pinyin_spaced") or "").strip(),
+                ambiguous_in_china=flags["ambiguous_in_china"],
+                ambiguous_pinyin=flags["ambiguous_pinyin"],
+            )
+        )
+    if not out:
+        raise GazetteerError(f"{path.name}: no townships")
+    return tuple(out)

@@ -17,6 +17,8 @@ see why. Traps are modelled explicitly rather than left to luck:
 - the same place named again (a company name repeating its city) is one piece of evidence, not two, so a
   foreign country outweighs a bare city name (Kashi, India);
 - XPCC units (第八师一二一团, 农七师, "150 Tuan", "8th Division 121st Regiment") are all in the XUAR;
+- a town or township (塔哈其镇, "Tahaqi Zhen") names its county's place, but many township names repeat
+  across China (红旗镇, 城关镇, 新华街道): an ambiguous one alone is weak, its county named too is strong;
 - a structured region or city field one letter off a region or prefecture name (Xingjiang, Urumuqi), or the
   pinyin initials of one (WLMQ), is a weaker signal; free text gets no such leniency.
 
@@ -41,9 +43,11 @@ from loaders.gazetteer import (
     ContextPlace,
     Gazetteer,
     Place,
+    Township,
     default_boundary,
     load_context_places,
     load_gazetteer,
+    load_townships,
 )
 from loaders.iso3166 import COUNTRIES
 
@@ -77,6 +81,9 @@ W_CORROBORATED = 4.0  # a weak name whose prefecture (or county) is named too: �
 W_FUZZY = 2.5  # one letter off a region/prefecture name, or its pinyin initials, in a structured field
 W_XPCC = 4.0  # an XPCC unit spelled out: division + regiment, 农七师, XPCC + a unit
 W_XPCC_PART = 3.0  # one unit alone: 第七师, 一四三团, "150 Tuan", or "XPCC" / "Bingtuan" with no unit
+W_TOWNSHIP = 3.0  # an unambiguous township with its suffix: decides alone, less surely than a county
+W_TOWNSHIP_WEAK = 1.0  # an ambiguous one (红旗镇, "Quhui Zhen"), or one inside a longer Chinese word
+W_TOWNSHIP_CORROBORATED = 4.0  # a township whose own county or prefecture the record names too
 THRESHOLD = 2.0
 CONFLICT = 3.0
 COORD_OVERRIDE = 8.0  # coordinates inside the XUAR outweigh opposing text evidence up to this much
@@ -165,6 +172,12 @@ _ADMIN_SUFFIXES = ("市", "县", "區", "区", "州", "地区", "縣")
 # Characters that end or start an administrative unit in a Chinese address: a place name next to one stands
 # at a boundary, not inside another word.
 _UNIT_CHARS = frozenset("省市县縣区區州盟镇鎮乡鄉村旗国國")
+# Township suffixes: Chinese keys are the published name and the stem with each suffix records use (a 乡
+# becomes a 镇 between two code lists); a pinyin stem counts only followed by one of the Latin suffix words.
+_TOWNSHIP_ZH = ("镇", "乡", "街道", "鎮", "鄉")
+_FARM_ZH = ("农场", "牧场", "总场", "農場", "牧場", "總場")
+_TOWNSHIP_LATIN = r"(?:zhen|town|township|xiang|jiedao|sub ?district|nongchang|farm|muchang|ranch)"
+_SETTLEMENT_KINDS = frozenset({"town", "township", "ethnic_township", "subdistrict", "xpcc_town"})
 _POSTAL_TEXT = re.compile(r"(?<!\d)(8[34]\d{4})(?!\d)")
 _CODE_TEXT = re.compile(r"(?<![\d])(6[56]\d{4})(?!\d)")
 
@@ -465,7 +478,11 @@ class LocationDetector:
     """Decides whether a record is in the XUAR from a gazetteer, a boundary and other-China context."""
 
     def __init__(
-        self, gazetteer: Gazetteer, boundary: Boundary | None, context: Iterable[ContextPlace] = ()
+        self,
+        gazetteer: Gazetteer,
+        boundary: Boundary | None,
+        context: Iterable[ContextPlace] = (),
+        townships: Iterable[Township] = (),
     ) -> None:
         self.gazetteer = gazetteer
         self.boundary = boundary
@@ -547,6 +564,42 @@ class LocationDetector:
         for label in _CN_NAMES:
             self._country_names[fold_key(label)] = "CN"
         self._country_names.update({fold_key(k): v for k, v in _TEXT_COUNTRIES.items()})
+        self._init_townships(townships)
+
+    def _init_townships(self, townships: Iterable[Township]) -> None:
+        """Index township names: Chinese with a suffix, pinyin (joined or by syllable) before a suffix word.
+
+        Why only with a suffix: a bare stem is too often something else (a word, a person, a shop), and a
+        bare pinyin word far more so; "塔哈其镇" or "Tahaqi Zhen" says the writer means the town.
+        """
+        cjk: dict[str, list[Township]] = {}
+        latin: dict[str, list[Township]] = {}
+        for town in townships:
+            stem = town.stem_zh
+            if len(stem) < 2:
+                continue
+            suffixes = _TOWNSHIP_ZH if town.kind in _SETTLEMENT_KINDS else _FARM_ZH
+            keys = {town.name_zh, town.name_zh_hant}
+            for base in (stem, town.stem_zh_hant):
+                if base:
+                    keys.update(base + sfx for sfx in suffixes)
+            for key in keys:
+                bucket = cjk.setdefault(fold_key(key), [])
+                if town not in bucket:
+                    bucket.append(town)
+            if len(town.pinyin_spaced.split()) >= 2:
+                for key in (fold_key(town.pinyin), fold_key(town.pinyin_spaced)):
+                    bucket = latin.setdefault(key, [])
+                    if town not in bucket:
+                        bucket.append(town)
+        self._town_cjk = cjk
+        self._town_latin = latin
+        self._town_cjk_re = re.compile(_trie_pattern(cjk)) if cjk else None
+        self._town_latin_re = (
+            re.compile(rf"(?<![{_WORD}])({_trie_pattern(latin)}) ?{_TOWNSHIP_LATIN}(?![{_WORD}])")
+            if latin
+            else None
+        )
 
     # ---------------------------------------------------------------- scanning
 
@@ -704,6 +757,7 @@ class LocationDetector:
                         "A six-digit number in the address is in the XUAR's postal range.",
                     )
                     break
+        self._township_signals(record, country, signals)
         for field in ("address", "city", "region"):
             value = getattr(record, field)
             if value:
@@ -964,6 +1018,12 @@ class LocationDetector:
                     )
                 )
                 continue
+            if w > W_WEAK and id(hit) not in corroborated and self._names_other_town(hit, norm):
+                w = W_WEAK
+                why = (
+                    f"'{hit.span}' is followed by a township suffix: it names a town called {hit.span}, and "
+                    "the XUAR has no unambiguous township of that name (towns elsewhere in China do)."
+                )
             signals.append(
                 LocationSignal(
                     kind="structured_region" if field == "region" else "place_name",
@@ -975,6 +1035,23 @@ class LocationDetector:
                 )
             )
         return bool(hits)
+
+    def _names_other_town(self, hit: _Hit, norm: str) -> bool:
+        """True if a Chinese place name is the stem of a town elsewhere rather than the XUAR place (乌苏镇).
+
+        Why: an XUAR county name followed by 镇/乡/街道 is a town of that name. The XUAR's own towns
+        named after their county (玛纳斯镇, 呼图壁镇) are in the township list; a town the list lacks
+        (乌苏镇, 霍城镇, both in other provinces) or shares with other provinces (青河镇, 新源镇) says
+        nothing about the county.
+        """
+        if not self._town_cjk or not _is_cjk(norm[hit.start : hit.end]):
+            return False
+        tail = norm[hit.end : hit.end + 2]
+        suffix = next((x for x in ("街道", "镇", "乡", "鎮", "鄉") if tail.startswith(x)), None)
+        if suffix is None:
+            return False
+        towns = self._town_cjk.get(norm[hit.start : hit.end + len(suffix)])
+        return not towns or any(t.ambiguous_in_china for t in towns)
 
     def _corroborated(self, hits: list[_Hit]) -> set[int]:
         """Hits whose XUAR place is confirmed by its parent or child named elsewhere in the same text.
@@ -1015,6 +1092,111 @@ class LocationDetector:
             if c.end <= hit.start:
                 return c.entry.place
         return None
+
+    def _township_hits(self, text: str) -> list[tuple[int, int, list[Township], bool, bool]]:
+        """(start, end, townships, chinese, embedded) per township name in the text (folded positions)."""
+        norm, _ = normalise(text)
+        out: list[tuple[int, int, list[Township], bool, bool]] = []
+        if self._town_cjk_re is not None:
+            for m in self._town_cjk_re.finditer(norm):
+                if m.end() == m.start() or m.group(0) not in self._town_cjk:
+                    continue
+                before = norm[m.start() - 1] if m.start() else ""
+                embedded = _is_cjk(before) and before not in _UNIT_CHARS
+                out.append((m.start(), m.end(), self._town_cjk[m.group(0)], True, embedded))
+        if self._town_latin_re is not None:
+            for m in self._town_latin_re.finditer(norm):
+                out.append((m.start(), m.end(), self._town_latin[m.group(1)], False, False))
+        return out
+
+    def _township_signals(
+        self, record: ScreenRecord, country: str | None, signals: list[LocationSignal]
+    ) -> None:
+        """One signal per township a region, city or address names, weighed by how much its name says.
+
+        Why three weights: an unambiguous township with its suffix (塔哈其镇, "Tahaqi Zhen") places the record
+        in its county, though a record naming only a town is less sure than one naming the county; an
+        ambiguous name (红旗镇 is in many provinces; "Quhui" has homophones everywhere) is only supporting
+        evidence; and a township whose own county or prefecture the record also names is two independent
+        names agreeing on the hierarchy. A place elsewhere in China that is part of an unambiguous township's
+        name (兰州 in 兰州湾镇, 广东 in 广东地乡) is that name, not the other place.
+        """
+        places = [s for s in signals if s.kind in ("place_name", "structured_region") and s.weight > 0]
+        seen: set[str] = set()
+        for field in ("region", "city", "address"):
+            value = getattr(record, field)
+            if not value or not value.strip():
+                continue
+            _, index = normalise(value)
+            for start, end, towns, chinese, embedded in self._township_hits(value):
+                span = value[index[start] : index[end - 1] + 1]
+                # A place name inside the township's own name (阿瓦提 in 阿瓦提乡, 青河 in 青河镇) is the same
+                # evidence; any other place the record names is independent.
+                inner = max((s.weight for s in places if s.field == field and s.span in span), default=0.0)
+                named = {
+                    s.matched.split(" ", 1)[0] for s in places if not (s.field == field and s.span in span)
+                }
+                backed = [t for t in towns if t.county_code in named or t.county_code[:4] + "00" in named]
+                town = backed[0] if backed else towns[0]
+                if town.code in seen:
+                    continue
+                seen.add(town.code)
+                ambiguous = any(t.ambiguous_in_china if chinese else t.ambiguous_pinyin for t in towns)
+                county = self._codes.get(town.county_code)
+                where = county.name_en if county is not None else town.county_code
+                others = f" (and {len(towns) - 1} more of that name)" if len(towns) > 1 else ""
+                matched = f"{town.code} {town.name_zh}, {where}{others}"
+                if country not in (None, "CN", "??"):
+                    w, why = (
+                        0.0,
+                        f"'{span}' shares a name with {town.name_zh} ({where}); the country is {country}.",
+                    )
+                elif backed:
+                    w = W_TOWNSHIP_CORROBORATED
+                    why = (
+                        f"'{span}' names {town.name_zh}, a township of {where} in the XUAR, and the "
+                        f"record names {where} too."
+                    )
+                elif ambiguous or embedded:
+                    w = W_TOWNSHIP_WEAK
+                    why = f"'{span}' may name {town.name_zh} ({where}, XUAR), but " + (
+                        "it is part of a longer word here."
+                        if embedded and not ambiguous
+                        else "townships elsewhere in China share that name or its pinyin: weak on its own."
+                    )
+                else:
+                    w = W_TOWNSHIP
+                    why = f"'{span}' names {town.name_zh} ({town.code}), a township of {where} in the XUAR."
+                if inner:
+                    if w <= inner:
+                        continue  # the county or city the name starts with already counts (阿瓦提乡, 喀什镇)
+                    w = round(w - inner, 2)
+                if w >= W_TOWNSHIP - inner:
+                    for i, s in enumerate(signals):
+                        if (
+                            s.field == field
+                            and s.kind == "country_context"
+                            and s.weight < 0
+                            and s.span in span
+                        ):
+                            signals[i] = s.model_copy(
+                                update={
+                                    "kind": "trap",
+                                    "weight": 0.0,
+                                    "explanation": f"'{s.span}' is part of the township name '{span}' here, "
+                                    "not the place elsewhere in China.",
+                                }
+                            )
+                signals.append(
+                    LocationSignal(
+                        kind="structured_region" if field == "region" else "place_name",
+                        field=field,
+                        span=span,
+                        matched=matched,
+                        weight=w,
+                        explanation=why,
+                    )
+                )
 
     def _structured_signals(self, field: str, text: str, signals: list[LocationSignal]) -> None:
         """A region or city field that names no place exactly: a two-syllable pinyin form, pinyin initials,
@@ -1195,4 +1377,4 @@ class LocationDetector:
 @lru_cache(maxsize=1)
 def default_location_detector() -> LocationDetector:
     """The detector over the shipped gazetteer, boundary and context places, built once per process."""
-    return LocationDetector(load_gazetteer(), default_boundary(), load_context_places())
+    return LocationDetector(load_gazetteer(), default_boundary(), load_context_places(), load_townships())

@@ -1,0 +1,216 @@
+"""Township-level places of the XUAR: the sourced file, its builder, and the location signal they feed.
+
+A record whose address is a town alone (塔哈其镇, "Tahaqi Zhen") should be found; a town elsewhere in China
+that shares a name with an XUAR one (红旗镇, 青河镇, 霍城镇) must not be, and the whole sample of township
+names read from other provinces is the hard-negative set for that.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from app.screening.location import LocationDetector, default_location_detector
+from app.screening.model import LocationResult, ScreenRecord
+from loaders.gazetteer import (
+    TOWNSHIPS_FILE,
+    GazetteerError,
+    load_gazetteer,
+    load_townships,
+)
+from loaders.township_build import SAMPLE_FILE, build_rows, read_streets, split_name
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "streets_excerpt.csv"
+
+
+@pytest.fixture(scope="module")
+def detector() -> LocationDetector:
+    return default_location_detector()
+
+
+def detect(detector: LocationDetector, **fields: object) -> LocationResult:
+    return detector.detect(ScreenRecord.model_validate(fields))
+
+
+def sample() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(SAMPLE_FILE.read_text(encoding="utf-8"))))
+
+
+# ----------------------------------------------------------------- the builder, on a verbatim excerpt
+
+
+def test_builder_keeps_xuar_rows_with_stem_kind_pinyin_and_traditional_form() -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    elsewhere = [
+        {"code": r["code"], "name": r["name"], "stem": split_name(r["name"]).stem, "province_code": "x"}
+        for r in read_streets(text)
+        if r["provinceCode"] != "65"
+    ]
+    rows = {r["code"]: r for r in build_rows(text, elsewhere)}
+    assert all(code.startswith("65") for code in rows)
+    tahaqi = rows["652828101"]
+    assert (tahaqi["stem_zh"], tahaqi["kind"], tahaqi["county_code"]) == ("塔哈其", "town", "652828")
+    assert (tahaqi["name_zh_hant"], tahaqi["pinyin"]) == ("塔哈其鎮", "Tahaqi")
+    assert tahaqi["ambiguous_in_china"] == "false" and tahaqi["ambiguous_pinyin"] == "false"
+    assert rows["652828200"]["stem_zh"] == "乌什塔拉" and rows["652828200"]["kind"] == "ethnic_township"
+    assert rows["652302503"]["stem_zh"] == "土墩子" and rows["652302503"]["kind"] == "xpcc_farm"
+    # Numbered regiments get no stem: the XPCC rule reads them.
+    assert rows["654003508"]["stem_zh"] == "" and rows["659012503"]["kind"] == "xpcc_regiment"
+    # 红旗镇 is also in Heilongjiang (the excerpt's other rows) and a generic name: never evidence alone.
+    assert rows["652924102"]["ambiguous_in_china"] == "true"
+    assert "same name in another province" in rows["652924102"]["ambiguity_reasons"]
+    # 青 and 河 are a colour and a river: a description shared by towns everywhere (Heilongjiang has one).
+    assert "generic characters" in rows["654325100"]["ambiguity_reasons"]
+    assert rows["652324106"]["ambiguous_in_china"] == "false"  # 兰州湾 contains Lanzhou but is its own name
+    # Two syllables of pinyin collide everywhere, even when the characters do not.
+    assert (
+        rows["652828102"]["ambiguous_in_china"] == "false" and rows["652828102"]["ambiguous_pinyin"] == "true"
+    )
+
+
+def test_builder_rejects_a_file_that_is_not_a_streets_export() -> None:
+    with pytest.raises(ValueError, match="areaCode"):
+        read_streets("code,name\n652828101,塔哈其镇\n")
+    with pytest.raises(ValueError, match="row 2"):
+        read_streets("code,name,areaCode,provinceCode,cityCode\n6528281,塔哈其镇,652828,65,6528\n")
+
+
+def test_shipped_file_covers_every_county_of_the_gazetteer_it_names() -> None:
+    towns = load_townships()
+    codes = [t.code for t in towns]
+    assert len(codes) == len(set(codes)) == 1405
+    known = set(load_gazetteer().by_code())
+    assert {t.county_code for t in towns} - known <= {"652871"}  # Korla's development zone, no gazetteer code
+
+
+def test_a_malformed_flag_names_file_row_and_column(tmp_path: Path) -> None:
+    lines = TOWNSHIPS_FILE.read_text(encoding="utf-8").splitlines()
+    bad = lines[1].replace(",false,", ",maybe,", 1)
+    path = tmp_path / "xuar_townships.csv"
+    path.write_text("\n".join([lines[0], bad]) + "\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"row 2, column ambiguous_in_china"):
+        load_townships(path)
+
+
+# ----------------------------------------------------------------- positives
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "塔哈其镇",
+        "塔哈其鎮",  # traditional
+        "塔哈其乡",  # written as a 乡
+        "Tahaqi Zhen",
+        "TAHAQI TOWN",
+        "Tahaqi Township",
+        "Tahaqi Xiang",
+        "Tǎhāqí Zhèn",
+        "Ta Ha Qi Zhen",
+        "Yanerwo Jiedao",
+        "Yanerwo Subdistrict",
+    ],
+)
+def test_an_unambiguous_township_alone_is_the_xuar(detector: LocationDetector, address: str) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True, result.signals
+    town = next(s for s in result.signals if s.matched[:2] == "65" and len(s.matched.split()[0]) == 9)
+    assert town.field == "address" and town.span.strip()
+
+
+def test_the_signal_names_township_code_and_county_and_is_weaker_than_a_county(
+    detector: LocationDetector,
+) -> None:
+    town = detect(detector, country="CN", address="塔哈其镇")
+    county = detect(detector, country="CN", address="和硕县")
+    signal = next(s for s in town.signals if s.span == "塔哈其镇")
+    assert "652828101" in signal.matched and "Hoxud" in signal.matched
+    assert town.confidence < county.confidence
+
+
+@pytest.mark.parametrize(
+    ("address", "city"),
+    [
+        ("Quhui Zhen, Heshuo", None),
+        ("曲惠镇", "和硕"),
+        ("红旗镇", "沙雅县"),  # an ambiguous name, its own county named
+        ("Hongqi Town", "Shaya"),
+        ("新疆和硕塔哈其镇", None),
+    ],
+)
+def test_a_township_with_its_county_is_corroborated(
+    detector: LocationDetector, address: str, city: str | None
+) -> None:
+    result = detect(detector, address=address, city=city)
+    assert result.in_xuar is True, result.signals
+    assert any("names" in s.explanation and "too" in s.explanation for s in result.signals)
+
+
+def test_a_chinese_place_inside_an_xuar_township_name_is_not_that_place(detector: LocationDetector) -> None:
+    for address in ("兰州湾镇", "广东地乡"):  # Manas County, not Lanzhou or Guangdong
+        result = detect(detector, country="CN", address=address)
+        assert result.in_xuar is True, result.signals
+        assert any(s.kind == "trap" for s in result.signals)
+
+
+# ----------------------------------------------------------------- negatives
+
+
+@pytest.mark.parametrize("address", ["Tahaqi", "Quhui", "Tahaqi Road"])
+def test_bare_pinyin_without_a_suffix_word_does_not_fire(detector: LocationDetector, address: str) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is not True
+    assert not any("652828" in s.matched for s in result.signals)
+
+
+@pytest.mark.parametrize("address", ["红旗镇", "城关镇", "Quhui Zhen", "青河镇", "新源镇"])
+def test_an_ambiguous_township_alone_stays_uncertain(detector: LocationDetector, address: str) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar == "uncertain"
+
+
+def test_no_township_name_from_other_provinces_is_screened_as_the_xuar(detector: LocationDetector) -> None:
+    rows = sample()
+    assert len(rows) > 4000 and len({r["province_code"] for r in rows}) >= 10
+    offenders = []
+    for row in rows:
+        result = detect(detector, country="CN", address=row["name"])
+        if result.in_xuar is True:
+            why = [(s.span, s.matched, s.weight) for s in result.signals if s.weight > 0]
+            offenders.append(f"{row['code']} {row['name']}: {why}")
+    assert not offenders, "screened as the XUAR:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize("address", ["甘肃省红旗镇", "黑龙江省鹤岗市红旗镇", "内蒙古胜利乡", "甘肃省霍城镇"])
+def test_a_town_of_the_same_name_in_another_province_is_not_the_xuar(
+    detector: LocationDetector, address: str
+) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is False
+
+
+@pytest.mark.parametrize("address", ["乌苏镇", "霍城镇", "察汉乌苏镇"])
+def test_an_xuar_county_name_as_a_town_elsewhere_is_not_the_county(
+    detector: LocationDetector, address: str
+) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is not True
+    assert detect(detector, country="CN", address="玛纳斯镇").in_xuar is True  # Manas County's own town
+
+
+@pytest.mark.parametrize("country", ["KZ", "Kazakhstan", "Mongolia"])
+def test_a_foreign_country_is_not_the_xuar(detector: LocationDetector, country: str) -> None:
+    assert detect(detector, country=country, address="Tahaqi Zhen").in_xuar is not True
+    assert detect(detector, country=country, address="塔哈其镇").in_xuar is not True
+
+
+def test_township_records_stay_under_a_millisecond(detector: LocationDetector) -> None:
+    records = [
+        ScreenRecord.model_validate({"country": "CN", "address": f"{row['name']} {i}号"})
+        for i, row in enumerate(sample()[:1000])
+    ]
+    start = time.perf_counter()
+    for record in records:
+        detector.detect(record)
+    assert (time.perf_counter() - start) / len(records) < 0.001
