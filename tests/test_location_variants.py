@@ -445,3 +445,22 @@ def test_qitais_old_name_old_town_county_needs_corroboration(detector: LocationD
     # alone it decides nothing.
     assert detect(detector, country="CN", address="古城县").in_xuar is not True
     assert detect(detector, country="CN", address="昌吉州古城县").in_xuar is True
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        # "Xian" after a county name the gazetteer lacks is the county suffix 县, not the city of Xi'an
+        ("Yingnaxiehaier Xian", "uncertain"),
+        ("Beilin Xian", "uncertain"),
+        # after an address word or a comma it is still Xi'an
+        ("Yanta District, Xian", False),
+        ("NO 5 KEJI RD YANTA DIST XIAN SHAANXI", False),
+        ("Keji Road Xian", False),
+        ("Xian", False),
+    ],
+)
+def test_xian_after_an_unknown_name_is_a_county_suffix_not_xian_city(
+    detector: LocationDetector, address: str, expected: bool | str
+) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar == expected

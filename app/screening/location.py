@@ -168,6 +168,14 @@ _LATIN_STREET = re.compile(
 _LATIN_COUNTY = re.compile(r" (?:xian|county)(?![a-z0-9])")
 # Latin words that are administrative suffixes after a place name ("Shule Xian" is Shule County, not Xi'an).
 _SUFFIX_WORDS = frozenset({"xian"})
+# A suffix word also follows a county name the gazetteer lacks ("Yingnaxiehaier Xian", an old name of Shule):
+# a word right before it, with no comma between, that is not itself an address word ("Yanta Dist Xian").
+_NAME_BEFORE = re.compile(r"([^\W\d_]{3,}) +$")
+_ADDRESS_WORDS = frozenset(
+    {"district", "dist", "qu", "road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "city", "shi",
+     "province", "prov", "sheng", "zone", "park", "area", "county", "town", "zhen", "village", "cun",
+     "building", "floor", "room", "no", "and", "the", "of", "in", "near", "china", "prc"}
+)  # fmt: skip
 _ADMIN_SUFFIXES = ("市", "县", "區", "区", "州", "地区", "縣")
 # Characters that end or start an administrative unit in a Chinese address: a place name next to one stands
 # at a boundary, not inside another word.
@@ -180,6 +188,13 @@ _TOWNSHIP_LATIN = r"(?:zhen|town|township|xiang|jiedao|sub ?district|nongchang|f
 _SETTLEMENT_KINDS = frozenset({"town", "township", "ethnic_township", "subdistrict", "xpcc_town"})
 _POSTAL_TEXT = re.compile(r"(?<!\d)(8[34]\d{4})(?!\d)")
 _CODE_TEXT = re.compile(r"(?<![\d])(6[56]\d{4})(?!\d)")
+
+
+def _after_a_name(before: str) -> bool:
+    """Whether the text before a suffix word ends in a name ("Yingnaxiehaier " before "Xian"), not in an
+    address word or a comma."""
+    m = _NAME_BEFORE.search(before)
+    return m is not None and not _is_cjk(m.group(1)) and m.group(1).lower() not in _ADDRESS_WORDS
 
 
 def _is_cjk(text: str) -> bool:
@@ -614,7 +629,9 @@ class LocationDetector:
                 if m.end() == m.start():
                     continue
                 key = m.group(0)
-                suffix = key in _SUFFIX_WORDS and m.start() - 1 == previous_end
+                suffix = key in _SUFFIX_WORDS and (
+                    m.start() - 1 == previous_end or _after_a_name(text[: index[m.start()]])
+                )
                 previous_end = m.end()
                 if suffix:
                     continue
