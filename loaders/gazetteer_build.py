@@ -197,6 +197,9 @@ CURATED = """
 #: (Mongolian Cyrillic / romanised Oirat), ru (Russian), zh (a Chinese abbreviation), zh-alt (an alternative or
 #: historic Chinese name a source gives, simplified and traditional: 绥来县 / 綏來縣 for Manas; no pinyin is derived). Flag: "" (the name identifies the place),
 #: "abroad" (also a place outside China: counts only with country CN), "weak" (also something else in China).
+#: The region's full name in other languages (az Azerbaijani, uz Uzbek, tr Turkish, fi Finnish, ko Korean) is
+#: given in full where its short form is a word or a place elsewhere (Sincan is a district of Ankara; 신장
+#: alone is not added); German, French, Spanish and Japanese names contain Xinjiang/Sinkiang/新疆 and need no row.
 #: Every row was read from its source page; a name the sources did not show is not here (see the sidecar).
 LOCAL_NAMES = """
 650000|kk|Шыңжаң||https://kaz.inform.kz/news/kulzha-nesmen-tartimdi-kandastardin-konakzhayligi-turisterd-tant-ett-39c8c5/|Қытайдың Шыңжаң-Ұйғыр автономиялық ауданына қарасты
@@ -493,6 +496,17 @@ LOCAL_NAMES = """
 653201|ru|Хотан||http://wiki-org.ru/wiki/%D0%A5%D0%BE%D1%82%D0%B0%D0%BD|Хотан (уйг. خوتەن, Хотән, кит. упр. 和田市, пиньинь: Hétián shì) — оазис и городской уезд
 653201|ug-Cyrl|Хотән||http://wiki-org.ru/wiki/%D0%A5%D0%BE%D1%82%D0%B0%D0%BD|Хотан (уйг. خوتەن, Хотән, кит. упр. 和田市)
 650200|ug-Cyrl|Қарамай||https://tr.wikipedia-on-ipfs.org/wiki/Karamay|Uygurca isim / Arap-Fars (K̡ona Yezik̡): قاراماي شەھرى / Latin (Yengi Yezik̡): K̡aramay Xəh̡ri / Kiril (SSCB): Қарамай шәһири
+650000|az|Sincan-Uyğur Muxtar Rayonu||https://wikipedia.anarim.az/?q=Sincan-Uy%C4%9Fur_Muxtar_Rayonu|Sincan-Uyğur Muxtar Rayonu və ya Sintszyan-Uyğur Muxtar Rayonu (çin. sadə. 新疆维吾尔自治区 ...) — Çin Xalq Respublikasında inzibati-ərazi vahidi (the full name only: Sincan alone is a district of Ankara, https://ankara.ktb.gov.tr/TR-152783/sincan.html)
+650000|az|Sintszyan-Uyğur Muxtar Rayonu||https://wikipedia.anarim.az/?q=Sincan-Uy%C4%9Fur_Muxtar_Rayonu|Sincan-Uyğur Muxtar Rayonu və ya Sintszyan-Uyğur Muxtar Rayonu
+650000|uz|Sintszyan||https://milliycha.uz/ru/?p=124414|SINTSZYAN-UYG'UR MUXTOR RAYONI, Sintszyan (mahalliy talaffuzda shinjon) — XXRning shim.g'arbiy qismidagi milliy o'lka
+650000|tr|Sincan Uygur Özerk Bölgesi||http://www.mapnall.com/tr/Harita-Sincan-Uygur-Özerk-Bölgesi_1104058.html|Sincan Uygur Özerk Bölgesi (Uygur Latin yazısı: Shinjang Uyghur Aptonom Rayoni; Rusça: Синьцзян) ... Çin'in kuzeybatısında bulunan bir özerk bölge (the full name only: Sincan alone is a district of Ankara, https://ankara.ktb.gov.tr/TR-152783/sincan.html)
+650000|fi|Xinjiangin Uygurin autonominen alue||https://fi.abcdef.wiki/wiki/Xinjiang|Xinjiangin Uygurin autonominen alue / Nimen transkriptio(t) / kiina 新疆维吾尔自治区
+650000|ko|신장 위구르 자치구||https://namu.moe/w/%EC%8B%A0%EC%9E%A5%20%EC%9C%84%EA%B5%AC%EB%A5%B4%20%EC%9E%90%EC%B9%98%EA%B5%AC|新疆维吾尔自治区 ... 신장 위구르 자치구 / Xinjiang Uyghur Autonomous Region (the full name only)
+650000|ko|신장위구르자치구||http://wiki1.kr/index.php/신장위구르자치구|신장위구르자치구(شىنجاڭ ئۇيغۇر ئاپتونوم رايونى, 新疆维吾尔自治区)은 중국 서북부에 위치 하였으며 성도는 우루무치이다
+652801|ru|Корла||https://hmong.ru/ru/%D0%9A%D0%BE%D1%80%D0%BB%D0%B0|Корла (уйг. كورلا, Корла, кит. упр. 库尔勒, пиньинь Kù'ěrlè, монг. Хорл) — городской уезд в Баян-Гол-Монгольском автономном округе
+652801|mn|Хорл|abroad|https://hmong.ru/ru/%D0%9A%D0%BE%D1%80%D0%BB%D0%B0|Корла (... монг. Хорл) (four Cyrillic letters that are also a Mongolian word form: counts only with country CN)
+654201|kk|Шәуешек||https://linproxy.fan.workers.dev/https/ja.wikipedia.org/wiki/%E5%A1%94%E5%9F%8E%E7%9C%8C|塔城市 ... カザフ語アラビア文字 شاۋەشەك / カザフ語キリル文字 Шәуешек / カザフ語ラテン文字 Şäweşek
+654201|kk-Latn|Şäweşek||https://linproxy.fan.workers.dev/https/ja.wikipedia.org/wiki/%E5%A1%94%E5%9F%8E%E7%9C%8C|カザフ語ラテン文字 Şäweşek
 """
 
 #: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per

@@ -464,3 +464,105 @@ def test_xian_after_an_unknown_name_is_a_county_suffix_not_xian_city(
     detector: LocationDetector, address: str, expected: bool | str
 ) -> None:
     assert detect(detector, country="CN", address=address).in_xuar == expected
+
+
+# ----------------------------------------------------------------- fifth held-out set: XPCC forms, names
+
+
+@pytest.mark.parametrize(
+    ("address", "country"),
+    [
+        ("兵团七团", "CN"),  # 兵团 right before a numbered regiment
+        ("新疆兵团七团棉花加工厂", None),
+        ("兵团红星一场", None),  # a 13th Division farm named by number
+        ("红星一场", "CN"),
+        ("哈密紅星四場", "CN"),
+        ("Wulastai 164th Regiment", "CN"),  # 164 is a regiment of the code list (659012504 一六四团)
+        ("5TH DIV 89 REGT BOLE", None),
+        ("Hongqi Farm, 3rd Agricultural Division", None),  # 农三师
+    ],
+)
+def test_xpcc_units_in_the_forms_records_use(
+    detector: LocationDetector, address: str, country: str | None
+) -> None:
+    result = detect(detector, address=address, country=country)
+    assert result.in_xuar is True, result.signals
+    assert any(s.matched.startswith("XPCC unit") for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    ("address", "country"),
+    [
+        ("7th Regiment", "CN"),  # a bare regiment number the code list does not give the XPCC
+        ("164th Infantry Regiment", None),  # without China, a regiment number is other armies' too
+        ("164th Infantry Regiment, Fargo", "US"),
+        ("3rd Division", None),
+        ("七团", "CN"),
+        ("集团七团", "CN"),
+        ("兵团第一场比赛", "CN"),  # a game's first match, not a farm
+        ("红星一号", "CN"),
+    ],
+)
+def test_regiment_and_farm_lookalikes_are_not_xpcc_units(
+    detector: LocationDetector, address: str, country: str | None
+) -> None:
+    result = detect(detector, address=address, country=country)
+    assert result.in_xuar is not True, result.signals
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "Sintszyan-Uyğur muxtar rayonu",  # Azerbaijani
+        "Sincan-Uyğur Muxtar Rayonu",
+        "Sintszyan",  # Uzbek
+        "Sincan Uygur Özerk Bölgesi",  # Turkish
+        "Xinjiangin Uygurin autonominen alue",  # Finnish
+        "신장 위구르 자치구",  # Korean
+        "신장위구르자치구",
+        "新疆ウイグル自治区",  # Japanese (its 新疆)
+        "Uigurisches Autonomes Gebiet Xinjiang",  # German
+        "Région autonome ouïghoure du Xinjiang",  # French
+        "Región Autónoma Uigur de Sinkiang",  # Spanish
+    ],
+)
+def test_the_region_in_other_languages_is_the_xuar(detector: LocationDetector, region: str) -> None:
+    assert detect(detector, region=region).in_xuar is True
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"region": "Sincan", "city": "Ankara"}, "uncertain"),  # a district of Ankara
+        ({"country": "TR", "address": "Sincan, Ankara"}, False),
+        ({"address": "신장 180cm"}, "uncertain"),  # 신장 alone is not the region's name
+    ],
+)
+def test_short_forms_that_are_words_or_places_elsewhere_are_not_the_region(
+    detector: LocationDetector, fields: dict[str, str], expected: object
+) -> None:
+    assert detect(detector, **fields).in_xuar == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"country": "CN", "city": "Хорл"}, True),  # Mongolian for Korla
+        ({"city": "Хорл"}, "uncertain"),  # four letters, also Mongolian text: needs China
+        ({"country": "MN", "city": "Хорл"}, False),
+        ({"city": "Шәуешек"}, True),  # Kazakh for Tacheng City
+        ({"city": "Корла"}, True),  # Russian for Korla
+        ({"country": "MN", "region": "Тарвагатай"}, False),  # flagged abroad: needs China
+    ],
+)
+def test_cyrillic_names_of_prefecture_seats(
+    detector: LocationDetector, fields: dict[str, str], expected: object
+) -> None:
+    assert detect(detector, **fields).in_xuar == expected
+
+
+def test_new_names_cite_the_page_they_were_read_from() -> None:
+    meta = json.loads(GAZETTEER_FILE.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    sources = {(r["division_code"], r["name"]): r["source"] for r in meta["name_sources"]}
+    for key in [("650000", "Sincan Uygur Özerk Bölgesi"), ("652801", "Хорл"), ("654201", "Шәуешек")]:
+        assert sources[key].startswith("http"), key

@@ -214,3 +214,80 @@ def test_township_records_stay_under_a_millisecond(detector: LocationDetector) -
     for record in records:
         detector.detect(record)
     assert (time.perf_counter() - start) / len(records) < 0.001
+
+
+# ----------------------------------------------------------------- suffix forms, roads, bare stems
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "呼吉尔特蒙古乡",  # published 呼吉尔特蒙古民族乡 (Tekes)
+        "呼吉尔特蒙古族乡",
+        "石梯子哈萨克族乡",  # published 石梯子哈萨克民族乡 (Fukang)
+        "石梯子哈萨克乡",
+        "三工河哈萨克民族乡",  # published 三工河哈萨克族乡 (Fukang)
+        "石梯子哈薩克族鄉",  # traditional
+        "Wulatai Kazakh Ethnic Township",
+    ],
+)
+def test_an_ethnic_township_is_found_whichever_ethnonym_suffix_the_record_uses(
+    detector: LocationDetector, address: str
+) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True, result.signals
+    assert any(len(s.matched.split()[0]) == 9 for s in result.signals)  # the township itself, not a county
+
+
+def test_a_one_character_ethnonym_needs_zu() -> None:
+    towns = {t.code: t for t in load_townships()}
+    forms = LocationDetector._ethnic_forms(towns["652828200"])  # 乌什塔拉回族民族乡
+    assert "乌什塔拉回族乡" in forms and "乌什塔拉回乡" not in forms
+
+
+@pytest.mark.parametrize(
+    ("address", "country"),
+    [
+        ("Jinshan Rd Subdistrict, Altay City", None),  # 金山路街道, Altay City (654301001)
+        ("Jinshan Road Subdistrict, Altay", None),
+        ("Hongqiao St., Aksu", None),  # 红桥街道, Aksu City (652901003)
+        ("Sidaohezi, Shawan", None),  # 四道河子镇, Shawan (654203101), no suffix word
+        ("Jiliyuzi, Yining County", "CN"),  # 吉里于孜镇, Yining County (654021100)
+    ],
+)
+def test_an_ambiguous_or_bare_township_with_its_own_county_is_the_xuar(
+    detector: LocationDetector, address: str, country: str | None
+) -> None:
+    result = detect(detector, address=address, country=country)
+    assert result.in_xuar is True, result.signals
+    assert any("names" in s.explanation and "too" in s.explanation for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Jinshan Rd Subdistrict", "Hongqiao St.", "Jiliyuzi", "Sidaohezi", "Aksu", "Altay City"],
+)
+def test_the_same_names_alone_stay_uncertain(detector: LocationDetector, address: str) -> None:
+    assert detect(detector, address=address).in_xuar == "uncertain"
+
+
+@pytest.mark.parametrize(
+    ("address", "country"),
+    [
+        ("Hongqiao St., Aksu", "KZ"),  # Aksu in Kazakhstan
+        ("Jinshan Rd Subdistrict, Altay", "RU"),  # Altay in Russia
+        ("Jiliyuzi Road, Shanghai", "CN"),
+    ],
+)
+def test_a_pair_that_does_not_agree_or_is_abroad_is_not_the_xuar(
+    detector: LocationDetector, address: str, country: str | None
+) -> None:
+    result = detect(detector, address=address, country=country)
+    assert result.in_xuar is not True, result.signals
+    assert not any(s.weight >= 4 and len(s.matched.split()[0]) == 9 for s in result.signals)
+
+
+def test_a_bare_stem_with_another_county_is_no_township(detector: LocationDetector) -> None:
+    # 四道河子 is Shawan's town; next to Manas it is not corroborated, so it is no evidence at all.
+    result = detect(detector, address="Sidaohezi, Manas")
+    assert not any("654203101" in s.matched for s in result.signals)

@@ -185,6 +185,22 @@ _UNIT_CHARS = frozenset("省市县縣区區州盟镇鎮乡鄉村旗国國")
 _TOWNSHIP_ZH = ("镇", "乡", "街道", "鎮", "鄉")
 _FARM_ZH = ("农场", "牧场", "总场", "農場", "牧場", "總場")
 _TOWNSHIP_LATIN = r"(?:zhen|town|township|xiang|jiedao|sub ?district|nongchang|farm|muchang|ranch)"
+# An ethnic township's ethnonym between its name and the suffix word ("Wulatai Kazakh Ethnic Township",
+# "Chahanwusu Mongol Township"): the Chinese names' 哈萨克/蒙古/回... in English or pinyin, optional.
+_ETHNIC_LATIN = (
+    r"(?:(?:kazakh|kazak|hasake|mongol|mongolian|menggu|hui|huizu|kyrgyz|kirghiz|kirgiz|keerkezi|tajik|tajike|"
+    r"uzbek|wuzibieke|xibe|xibo|daur|dawoer|russian|eluosi)(?: (?:ethnic|nationality|minzu|zu))? )?"
+)
+# 民族乡 / 族乡 names: the ethnonym between a township's own name and its suffix, written by records with or
+# without 族 / 民族 (察汗乌苏蒙古族乡, 察汗乌苏蒙古乡, 察汗乌苏蒙古民族乡). One-character ethnonyms (回) count
+# only with 族: 回乡 is a word.
+_ETHNIC_MIDDLE = re.compile(r"^(.+?)(?:民族|族)?$")
+_ETHNIC_SUFFIXES = ("民族乡", "族乡", "乡", "民族鄉", "族鄉", "鄉", "镇", "鎮")
+# A subdistrict named after its road (金山路街道) written in English: "Jinshan Rd", "Jinshan Road"; and
+# 街道 translated as "Street" ("Hongqiao St."), which is also what a road is called: such a form is never
+# more than weak alone.
+_ROAD_LATIN = {"路": ("lu", "rd", "road"), "街": ("jie", "st", "street")}
+_STREET_LATIN = r"(?:street|st)"
 _SETTLEMENT_KINDS = frozenset({"town", "township", "ethnic_township", "subdistrict", "xpcc_town"})
 _POSTAL_TEXT = re.compile(r"(?<!\d)(8[34]\d{4})(?!\d)")
 _CODE_TEXT = re.compile(r"(?<![\d])(6[56]\d{4})(?!\d)")
@@ -343,10 +359,13 @@ _XPCC_REGIMENT_ZH = re.compile(
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _XPCC_DIVISION_EN = re.compile(
-    rf"(?<![a-z0-9])(?:(\d{{1,2}}){_ORD} ?div(?:ision)?|div(?:ision)? (?:no )?(\d{{1,2}}))(?![a-z0-9])"
+    rf"(?<![a-z0-9])(?:(\d{{1,2}}){_ORD} ?(agri(?:cultural?)? )?div(?:ision)?|"
+    rf"(agri(?:cultural?)? )?div(?:ision)? (?:no )?(\d{{1,2}}))(?![a-z0-9])"
 )
+# "REGT" and "Regt." are the abbreviations ERP exports use ("5TH DIV 89 REGT BOLE").
 _XPCC_REGIMENT_EN = re.compile(
-    rf"(?<![a-z0-9])(?:(\d{{1,3}}){_ORD} ?(regiment|tuan)|(regiment|tuan) (?:no )?(\d{{1,3}}))(?![a-z0-9])"
+    rf"(?<![a-z0-9])(?:(\d{{1,3}}){_ORD} ?(regiment|regt|tuan)|(regiment|regt|tuan) (?:no )?(\d{{1,3}}))"
+    r"(?![a-z0-9])"
 )
 # 兵团 (Bingtuan) is the XPCC's short name, and the XPCC is the one production and construction corps
 # still in existence, so 兵团 followed by one of its farms, ranches or mines (兵团六运湖农场, 兵团大黄山煤矿)
@@ -354,8 +373,20 @@ _XPCC_REGIMENT_EN = re.compile(
 # 5b44c23adc9b5e56f3696d48?lang=zh-hant: 目前中国只有新疆生产建设兵团继续存在, 农场、牧场、林场、渔场共172个).
 # 集团 and 兵团 alone (a game's "legion") are not matched.
 _XPCC_BINGTUAN_ZH = re.compile(
-    r"兵[团團][\u4e00-\u9fff]{1,8}?(?:[农農牧林渔漁][场場]|园艺[场場]|園藝場|[团團][场場]|煤[矿礦]|[矿礦](?:区|區)?)"
+    r"兵[团團](?:[\u4e00-\u9fff]{1,8}?(?:[农農牧林渔漁][场場]|园艺[场場]|園藝場|[团團][场場]|煤[矿礦]|[矿礦](?:区|區)?)"
+    r"|[\u4e00-\u9fff]{2,6}?(?<!第)[一二三四五六七八九十]{1,2}[场場])"
 )
+# 兵团 right before a numbered regiment (兵团七团, 兵团一四三团): the XPCC's divisions are made of regiments
+# (师下设"团"或"农场": http://zy.zwbk.org/index.php/%E6%96%B0%E7%96%86%E7%94%9F%E4%BA%A7%E5%BB%BA%E8%AE%BE%E5%85%B5%E5%9B%A2),
+# so 兵团 names whose unit the number is, whatever its digits.
+_XPCC_BINGTUAN_BEFORE = ("兵团", "兵團")
+# XPCC farms whose name is a number, not a stem the township file can key on: the 13th Division's 红星一场,
+# 红星二场 and 红星四场 (https://baike.baidu.hk/item/%E6%9F%B3%E6%A8%B9%E6%B3%89%E8%BE%B2%E5%A0%B4/6350572:
+# 第十三師下轄8個農牧場(紅星一場、紅星二場、紅星四場、火箭農場...); 红星一场 also http://xxtibq.cn/blog/2008/
+# 23926.html: 農十三師紅星一場地處哈密市東郊). Alone they decide like one XPCC unit.
+_XPCC_NAMED_FARMS = re.compile(r"[红紅]星[一二四][场場]")
+# The number of a regiment in the township code list's names (兵团一六四团, 第十师一八四团).
+_REGIMENT_NUMBER = re.compile(r"(?:^|[兵团師师])([〇零一二三四五六七八九十]{2,4})团")
 _XPCC_NAME_EN = re.compile(r"(?<![a-z0-9])(xpcc|bingtuan|production and construction corps)(?![a-z0-9])")
 _PINYIN_NUMBERS = (
     "shisi",
@@ -391,8 +422,15 @@ def _zh_number(text: str) -> int | None:
     return (_ZH_DIGITS[head] if head else 1) * 10 + (_ZH_DIGITS[tail] if tail else 0)
 
 
-def _xpcc_units(norm: str, text: str) -> tuple[float, str, str] | None:
-    """(weight, span, description) for the XPCC unit the text names, or None. `norm` is the folded text."""
+def _xpcc_units(
+    norm: str, text: str, regiments: frozenset[int] = frozenset()
+) -> tuple[float, str, str, bool] | None:
+    """(weight, span, description, needs_china) for the XPCC unit the text names, or None.
+
+    `norm` is the folded text; `regiments` the regiment numbers the township code list gives XPCC units.
+    `needs_china` marks a finding that is the XPCC only when the country is China (an English regiment
+    number alone: "164th Regiment" is also a unit of other armies).
+    """
     division = regiment = None
     for m in _XPCC_DIVISION_ZH.finditer(text):
         n = _zh_number(m.group(3))
@@ -404,42 +442,57 @@ def _xpcc_units(norm: str, text: str) -> tuple[float, str, str] | None:
         n = int(digits) if digits.isdigit() else _zh_number(digits)
         if n is None or n < 1:
             continue
-        # Alone, only the XPCC's own forms: three digits read one by one (一四三团) or written as digits.
-        alone_ok = (digits.isdigit() and 10 <= n <= 299) or (
-            len(digits) == 3 and "十" not in digits and 100 <= n <= 299
+        # Alone, only the XPCC's own forms: three digits read one by one (一四三团) or written as digits, or
+        # any number right after 兵团 (兵团七团).
+        bingtuan_before = text[max(0, m.start() - 2) : m.start()] in _XPCC_BINGTUAN_BEFORE
+        alone_ok = (
+            (digits.isdigit() and 10 <= n <= 299)
+            or (len(digits) == 3 and "十" not in digits and 100 <= n <= 299)
+            or (bingtuan_before and n <= 299)
         )
-        regiment = (m, n, alone_ok)
+        regiment = (m, n, alone_ok, bingtuan_before)
         break
     if division is not None and regiment is not None:
         span = text[division[0].start() : max(division[0].end(), regiment[0].end())]
-        return W_XPCC, span, f"division {division[1]}, regiment {regiment[1]}"
+        return W_XPCC, span, f"division {division[1]}, regiment {regiment[1]}", False
     bingtuan = _XPCC_BINGTUAN_ZH.search(text)
     if bingtuan is not None and division is None:
-        return W_XPCC, bingtuan.group(0), "a farm, ranch or mine (兵团 and its unit)"
+        return W_XPCC, bingtuan.group(0), "a farm, ranch or mine (兵团 and its unit)", False
     if division is not None:
         m, n, explicit = division
-        return (W_XPCC if explicit else W_XPCC_PART), m.group(0), f"division {n}"
+        return (W_XPCC if explicit else W_XPCC_PART), m.group(0), f"division {n}", False
     if regiment is not None and regiment[2]:
-        return W_XPCC_PART, regiment[0].group(0), f"regiment {regiment[1]}"
+        m, n, _, explicit = regiment
+        span = text[m.start() - 2 : m.end()] if explicit else m.group(0)
+        return (W_XPCC if explicit else W_XPCC_PART), span, f"regiment {n}", False
+    named = _XPCC_NAMED_FARMS.search(text)
+    if named is not None:
+        return W_XPCC_PART, named.group(0), "a farm of the 13th Division", False
     nong = _XPCC_NONG_PINYIN.search(norm)
     if nong is not None:
-        return W_XPCC, nong.group(0), "an agricultural division (Nong-N-shi, the pinyin of 农N师)"
+        return W_XPCC, nong.group(0), "an agricultural division (Nong-N-shi, the pinyin of 农N师)", False
     div_en = next(
-        (m for m in _XPCC_DIVISION_EN.finditer(norm) if 1 <= int(m.group(1) or m.group(2)) <= 14), None
+        (m for m in _XPCC_DIVISION_EN.finditer(norm) if 1 <= int(m.group(1) or m.group(4)) <= 14), None
     )
     reg_en = next(iter(_XPCC_REGIMENT_EN.finditer(norm)), None)
     name_en = _XPCC_NAME_EN.search(norm)
     reg_tuan = reg_en is not None and "tuan" in (reg_en.group(2) or reg_en.group(3) or "")
     if div_en is not None and reg_en is not None:
-        return W_XPCC, f"{div_en.group(0)} / {reg_en.group(0)}", "a division and regiment"
+        return W_XPCC, f"{div_en.group(0)} / {reg_en.group(0)}", "a division and regiment", False
     if name_en is not None and (div_en is not None or reg_en is not None):
         unit = div_en if div_en is not None else reg_en
         assert unit is not None
-        return W_XPCC, f"{name_en.group(0)} / {unit.group(0)}", "a unit"
+        return W_XPCC, f"{name_en.group(0)} / {unit.group(0)}", "a unit", False
+    if div_en is not None and (div_en.group(2) or div_en.group(3)):
+        # "3rd Agricultural Division" is the English of 农三师, the XPCC's own name for its divisions.
+        return W_XPCC, div_en.group(0), "an agricultural division (农N师)", False
     if reg_tuan and reg_en is not None:
-        return W_XPCC_PART, reg_en.group(0), "a regiment farm (tuan)"
+        return W_XPCC_PART, reg_en.group(0), "a regiment farm (tuan)", False
+    if reg_en is not None and int(reg_en.group(1) or reg_en.group(4)) in regiments:
+        n = int(reg_en.group(1) or reg_en.group(4))
+        return W_XPCC_PART, reg_en.group(0), f"regiment {n} (an XPCC regiment number in the code list)", True
     if name_en is not None:
-        return W_XPCC_PART, name_en.group(0), "the XPCC itself (no unit named)"
+        return W_XPCC_PART, name_en.group(0), "the XPCC itself (no unit named)", False
     return None
 
 
@@ -587,8 +640,16 @@ class LocationDetector:
         Why only with a suffix: a bare stem is too often something else (a word, a person, a shop), and a
         bare pinyin word far more so; "塔哈其镇" or "Tahaqi Zhen" says the writer means the town.
         """
+        townships = tuple(townships)
         cjk: dict[str, list[Township]] = {}
         latin: dict[str, list[Township]] = {}
+        street: dict[str, list[Township]] = {}
+
+        def put(index: dict[str, list[Township]], key: str, town: Township) -> None:
+            bucket = index.setdefault(fold_key(key), [])
+            if town not in bucket:
+                bucket.append(town)
+
         for town in townships:
             stem = town.stem_zh
             if len(stem) < 2:
@@ -598,23 +659,79 @@ class LocationDetector:
             for base in (stem, town.stem_zh_hant):
                 if base:
                     keys.update(base + sfx for sfx in suffixes)
+            keys.update(self._ethnic_forms(town))
             for key in keys:
-                bucket = cjk.setdefault(fold_key(key), [])
-                if town not in bucket:
-                    bucket.append(town)
-            if len(town.pinyin_spaced.split()) >= 2:
-                for key in (fold_key(town.pinyin), fold_key(town.pinyin_spaced)):
-                    bucket = latin.setdefault(key, [])
-                    if town not in bucket:
-                        bucket.append(town)
+                put(cjk, key, town)
+            syllables = town.pinyin_spaced.split()
+            if len(syllables) >= 2:
+                latin_keys = {town.pinyin, town.pinyin_spaced}
+                road = _ROAD_LATIN.get(stem[-1]) if town.kind == "subdistrict" else None
+                if road is not None and syllables[-1].casefold() == road[0]:
+                    head = syllables[:-1]
+                    for word in road[1:]:
+                        latin_keys.update((f"{''.join(head)} {word}", f"{' '.join(head)} {word}"))
+                for key in latin_keys:
+                    put(latin, key, town)
+                if town.kind == "subdistrict" and road is None:
+                    put(street, town.pinyin, town)
+                    put(street, town.pinyin_spaced, town)
+        self._regiments = frozenset(
+            n
+            for town in townships
+            if town.kind == "xpcc_regiment"
+            for m in [_REGIMENT_NUMBER.search(town.name_zh)]
+            if m is not None
+            for n in [_zh_number(m.group(1))]
+            if n is not None and n >= 100
+        )
         self._town_cjk = cjk
         self._town_latin = latin
+        self._town_street = street
         self._town_cjk_re = re.compile(_trie_pattern(cjk)) if cjk else None
         self._town_latin_re = (
-            re.compile(rf"(?<![{_WORD}])({_trie_pattern(latin)}) ?{_TOWNSHIP_LATIN}(?![{_WORD}])")
+            re.compile(
+                rf"(?<![{_WORD}])({_trie_pattern(latin)}) ?{_ETHNIC_LATIN}{_TOWNSHIP_LATIN}(?![{_WORD}])"
+            )
             if latin
             else None
         )
+        self._town_street_re = (
+            re.compile(rf"(?<![{_WORD}])({_trie_pattern(street)}) ?{_STREET_LATIN}(?![{_WORD}])")
+            if street
+            else None
+        )
+        # The pinyin stem with no suffix word at all ("Sidaohezi, Shawan"): read only when the record names
+        # the township's own county too (see `_township_signals`).
+        self._town_bare_re = (
+            re.compile(rf"(?<![{_WORD}])({_trie_pattern(latin)})(?![{_WORD}])") if latin else None
+        )
+
+    @staticmethod
+    def _ethnic_forms(town: Township) -> set[str]:
+        """Other ways records write an ethnic township's suffix: 蒙古乡, 蒙古族乡, 蒙古民族乡 for one name.
+
+        Why: the code list writes some 民族乡 and some 族乡, records drop or add 族/民族 freely, and a 民族乡
+        keyed only on its published form is missed whenever the record picks the other.
+        """
+        out: set[str] = set()
+        for name, stem in ((town.name_zh, town.stem_zh), (town.name_zh_hant, town.stem_zh_hant)):
+            if not stem or not name.startswith(stem):
+                continue
+            rest = name[len(stem) :]
+            suffix = next((x for x in _ETHNIC_SUFFIXES if rest.endswith(x)), None)
+            if suffix is None:
+                continue
+            middle = _ETHNIC_MIDDLE.match(rest[: -len(suffix)])
+            if middle is None:
+                continue
+            ethnonym = middle.group(1)
+            hant = "鄉" in suffix or "鎮" in suffix
+            xiang, zhen = ("鄉", "鎮") if hant else ("乡", "镇")
+            ends = (zhen,) if suffix in ("镇", "鎮") else (xiang,)
+            for end in ends:
+                forms = [f"族{end}", f"民族{end}"] + ([end] if len(ethnonym) > 1 else [])
+                out.update(stem + ethnonym + f for f in forms)
+        return out
 
     # ---------------------------------------------------------------- scanning
 
@@ -755,14 +872,14 @@ class LocationDetector:
                 )
             elif not self._place_signals("region", record.region, country, signals):
                 self._structured_signals("region", record.region, signals)
-            self._xpcc_signal("region", record.region, signals)
+            self._xpcc_signal("region", record.region, signals, country=country)
         if record.city and record.city.strip():
             if not self._place_signals("city", record.city, country, signals):
                 self._structured_signals("city", record.city, signals)
-            self._xpcc_signal("city", record.city, signals)
+            self._xpcc_signal("city", record.city, signals, country=country)
         if record.address and record.address.strip():
             self._place_signals("address", record.address, country, signals)
-            self._xpcc_signal("address", record.address, signals)
+            self._xpcc_signal("address", record.address, signals, country=country)
             if cn_or_unknown:
                 for m in _POSTAL_TEXT.finditer(record.address):
                     sig(
@@ -804,7 +921,7 @@ class LocationDetector:
             value = getattr(record, field)
             if value:
                 self._name_signals(field, value, country, signals, named)
-                self._xpcc_signal(field, value, signals, cap=W_NAME)
+                self._xpcc_signal(field, value, signals, cap=W_NAME, country=country)
         for alias in record.aliases:
             self._name_signals("aliases", alias, country, signals, named)
 
@@ -1110,20 +1227,36 @@ class LocationDetector:
                 return c.entry.place
         return None
 
-    def _township_hits(self, text: str) -> list[tuple[int, int, list[Township], bool, bool]]:
-        """(start, end, townships, chinese, embedded) per township name in the text (folded positions)."""
+    def _township_hits(self, text: str) -> list[tuple[int, int, list[Township], bool, bool, str]]:
+        """(start, end, townships, chinese, embedded, form) per township name in the text (folded positions).
+
+        `form` is "suffix" (a suffix word or character follows), "street" (a subdistrict's pinyin before
+        "Street"/"St", which is also how a road is written) or "bare" (a pinyin stem with nothing after it).
+        """
         norm, _ = normalise(text)
-        out: list[tuple[int, int, list[Township], bool, bool]] = []
+        out: list[tuple[int, int, list[Township], bool, bool, str]] = []
         if self._town_cjk_re is not None:
             for m in self._town_cjk_re.finditer(norm):
                 if m.end() == m.start() or m.group(0) not in self._town_cjk:
                     continue
                 before = norm[m.start() - 1] if m.start() else ""
                 embedded = _is_cjk(before) and before not in _UNIT_CHARS
-                out.append((m.start(), m.end(), self._town_cjk[m.group(0)], True, embedded))
+                out.append((m.start(), m.end(), self._town_cjk[m.group(0)], True, embedded, "suffix"))
         if self._town_latin_re is not None:
             for m in self._town_latin_re.finditer(norm):
-                out.append((m.start(), m.end(), self._town_latin[m.group(1)], False, False))
+                out.append((m.start(), m.end(), self._town_latin[m.group(1)], False, False, "suffix"))
+        taken = [(a, b) for a, b, *_ in out]
+        for pattern, index, form in (
+            (self._town_street_re, self._town_street, "street"),
+            (self._town_bare_re, self._town_latin, "bare"),
+        ):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(norm):
+                if m.end() == m.start() or any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                out.append((m.start(), m.end(), index[m.group(1)], False, False, form))
+                taken.append((m.start(), m.end()))
         return out
 
     def _township_signals(
@@ -1145,7 +1278,7 @@ class LocationDetector:
             if not value or not value.strip():
                 continue
             _, index = normalise(value)
-            for start, end, towns, chinese, embedded in self._township_hits(value):
+            for start, end, towns, chinese, embedded, form in self._township_hits(value):
                 span = value[index[start] : index[end - 1] + 1]
                 # A place name inside the township's own name (阿瓦提 in 阿瓦提乡, 青河 in 青河镇) is the same
                 # evidence; any other place the record names is independent.
@@ -1154,11 +1287,15 @@ class LocationDetector:
                     s.matched.split(" ", 1)[0] for s in places if not (s.field == field and s.span in span)
                 }
                 backed = [t for t in towns if t.county_code in named or t.county_code[:4] + "00" in named]
+                if form == "bare" and not backed:
+                    continue  # a bare pinyin word is a town only when its own county is named too
                 town = backed[0] if backed else towns[0]
                 if town.code in seen:
                     continue
                 seen.add(town.code)
-                ambiguous = any(t.ambiguous_in_china if chinese else t.ambiguous_pinyin for t in towns)
+                ambiguous = form == "street" or any(
+                    t.ambiguous_in_china if chinese else t.ambiguous_pinyin for t in towns
+                )
                 county = self._codes.get(town.county_code)
                 where = county.name_en if county is not None else town.county_code
                 others = f" (and {len(towns) - 1} more of that name)" if len(towns) > 1 else ""
@@ -1273,7 +1410,12 @@ class LocationDetector:
         return None
 
     def _xpcc_signal(
-        self, field: str, text: str, signals: list[LocationSignal], cap: float | None = None
+        self,
+        field: str,
+        text: str,
+        signals: list[LocationSignal],
+        cap: float | None = None,
+        country: str | None = None,
     ) -> None:
         """One signal if the text names a unit of the XPCC (Bingtuan), every one of which is in the XUAR.
 
@@ -1282,10 +1424,12 @@ class LocationDetector:
         common words, so a number alone counts only in forms the XPCC uses (3-digit 一四三团, "N Tuan"), and
         an English division or regiment counts only with the other or with "XPCC"/"Bingtuan".
         """
-        found = _xpcc_units(fold_key(text), text)
+        found = _xpcc_units(fold_key(text), text, self._regiments)
         if found is None:
             return
-        weight, span, what = found
+        weight, span, what, needs_china = found
+        if needs_china and country != "CN":
+            weight = W_WEAK
         if cap is not None:
             weight = min(weight, cap)
         signals.append(
