@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +43,7 @@ from app.screening.names import (
     XINJIANG_CITIES,
     NormalisedName,
     TokenKind,
+    basic_normalise,
     fold,
     is_pinyin_word,
     latin_tokens,
@@ -347,6 +348,44 @@ _DIGITS = re.compile(r"\d+")
 #: Words that say a business trades, and words that say it makes: one of each is two businesses.
 _TRADER_WORDS: frozenset[str] = frozenset({"trading", "import", "export", "commerce", "commercial"})
 _MAKER_WORDS: frozenset[str] = frozenset({"factory", "manufacturing", "plant", "mill"})
+
+
+#: Legal forms by kind: a name's kinds must meet the other name's (`EntityMatcher._legal_conflict`).
+#: Forms that vary in translation (company, corporation, incorporated, group, private) have no kind.
+_LEGAL_FAMILIES: dict[str, str] = {
+    "limited": "Ltd",
+    "ltda": "Ltd",
+    "sa": "SA",
+    "spa": "SpA",
+    "srl": "Srl",
+    "sarl": "Sarl",
+    "gmbh": "GmbH",
+    "ag": "AG",
+    "kg": "KG",
+    "bv": "BV",
+    "nv": "NV",
+    "llc": "LLC",
+    "jsc": "JSC",
+    "pjsc": "JSC",
+    "ojsc": "JSC",
+    "cjsc": "JSC",
+    "bhd": "Bhd",
+    "berhad": "Bhd",
+    "tbk": "Tbk",
+}
+
+
+@lru_cache(maxsize=1 << 12)
+def _legal_families(legal: tuple[str, ...]) -> frozenset[str]:
+    """The kinds of a name's legal forms; "Limited Liability" is an LLC, "Joint Stock" a JSC."""
+    words = set(legal)
+    kinds = {_LEGAL_FAMILIES[w] for w in words if w in _LEGAL_FAMILIES}
+    if "liability" in words:
+        kinds.discard("Ltd")
+        kinds.add("LLC")
+    if {"joint", "stock"} <= words:
+        kinds.add("JSC")
+    return frozenset(kinds)
 
 
 def _numbers(tokens: Sequence[str]) -> frozenset[str]:
@@ -685,7 +724,7 @@ class EntityMatcher:
             name.norm.tail,
             sum(self._weight(t) for t in name.compared[: name.prefix_len]) if name.prefix_len else 0.0,
             name.entry_has_place,
-            bool(name.acronyms or name.norm.tail),
+            bool(name.acronyms or name.norm.tail or name.norm.cut),
             frozenset(t for t in name.compared[name.prefix_len :] if not _fuzzy_eligible(t))
             if name.prefix_len
             else frozenset(),
@@ -853,6 +892,49 @@ class EntityMatcher:
                 return ordered[i]
         return None
 
+    @staticmethod
+    def _cut_prefix(q: _Name, e: _Name) -> tuple[str | None, tuple[str, ...]] | None:
+        """(the entry word the query's cut last word stands for, or None if it was cut after a whole
+        word; the entry's words the query covers) when the query is the entry's name cut by a
+        fixed-width field and the entry goes on after the cut; None otherwise.
+
+        Why: "CHINA COTTON GROUP SHANDONG LOGISTI" (35 characters) is "China Cotton Group Shandong
+        Logistics Park Co., Ltd." cut by the field; the words after the cut are cut off, not missing,
+        and counted as missing they sink the match. Read so only when the query is, word for word and in
+        order, the beginning of the entry's name (its last word equal to the entry's word there, or a
+        strict beginning of it of 3+ letters; a whole last word only at a field width, see
+        `names.cut_end`), and only when what the query covers identifies the entry: a distinctive word
+        before the cut, or a legal form (the list's words up to "Group" or "Corporation" are a whole
+        company's name, the rest names its unit), or nothing distinctive cut off. So
+        "XINJIANG NEW ENERGY MATERIAL TECHNOL" is not read as the listed "... Technology Gaoxin": the
+        trade name is what was cut off.
+        """
+        kind = q.norm.cut
+        qs, es = q.norm.sequence, e.norm.sequence
+        k = len(qs)
+        if not kind or k < 3 or len(es) <= k or qs[: k - 1] != es[: k - 1]:
+            return None
+        last, target = qs[-1], es[k - 1]
+        if last == target:
+            if kind != "width":
+                return None
+            completed = None
+        elif len(last) >= 3 and target.startswith(last) and last.isalpha():
+            completed = target
+        else:
+            return None
+        kept = es[:k]
+        evidence = [t for t in qs[: k - 1] if t not in LEGAL_TOKENS and _token_flags(t)]
+        if completed is None and last not in LEGAL_TOKENS and _token_flags(last):
+            evidence.append(last)
+        if (
+            evidence
+            or not LEGAL_TOKENS.isdisjoint(kept[1:])
+            or not any(_token_flags(t) for t in es[k:] if t not in LEGAL_TOKENS)
+        ):
+            return completed, kept
+        return None
+
     def _compare_names(self, q: _Name, e: _Name, places: frozenset[str] = frozenset()) -> _NameScore:
         qn, en = q.norm, e.norm
         best = _NameScore(0.0, "name", True, q, e)
@@ -868,8 +950,25 @@ class EntityMatcher:
             confirmed = tuple(sorted(on_site - q.own)) if on_site else ()
             qa: Sequence[str] = q.compared
             eb: Sequence[str] = e.compared
-            completed = self._tail_target(q, e) if qn.tail else None
-            if completed is not None:
+            cut_prefix = self._cut_prefix(q, e) if qn.cut else None
+            completed: str | None = None
+            if cut_prefix is not None:
+                completed, kept = cut_prefix
+                # the entry's words after the cut are left out: cut off, not missing
+                left = Counter(kept)
+                cut_eb: list[str] = []
+                for t in eb:
+                    if left[t] > 0:
+                        left[t] -= 1
+                        cut_eb.append(t)
+                eb = tuple(cut_eb)
+                if completed is not None and qn.latin[-1] == qn.sequence[-1]:
+                    last = len(qn.latin) - 1
+                    keep = completed not in LEGAL_TOKENS
+                    qa = (*qa[:last], *((completed,) if keep else ()), *qa[last + 1 :])
+            elif qn.tail:
+                completed = self._tail_target(q, e)
+            if completed is not None and cut_prefix is None:
                 cut = len(qn.latin) - 1
                 keep = completed not in LEGAL_TOKENS and (
                     len(qn.tail) >= 3 or token_kind(completed) is not TokenKind.DISTINCTIVE
@@ -960,6 +1059,7 @@ class EntityMatcher:
             (q.acronyms and not q.acronyms.isdisjoint(e.runs))
             or (e.acronyms and not e.acronyms.isdisjoint(q.runs))
             or (q.tail and self._tail_target(q.name, e.name) is not None)
+            or (q.name.norm.cut and self._cut_prefix(q.name, e.name) is not None)
         ):
             return 1.0
         shared = q.own & e.own
@@ -1052,6 +1152,8 @@ class EntityMatcher:
                 penalty, review = self._business_identity(best, features)
                 score -= penalty
                 capped = capped or review
+                if score >= MATCH_THRESHOLD and not capped:
+                    capped = self._inserted_word(best, features) or self._legal_conflict(best, features)
 
         # identifier
         if uscc_code is not None and not uscc_valid:
@@ -1144,6 +1246,63 @@ class EntityMatcher:
                 )
                 return True
         return False
+
+    @staticmethod
+    def _inserted_word(best: _NameScore, features: list[MatchFeature]) -> bool:
+        """True (and a feature) when the record has a word inside the entry's name that the entry lacks.
+
+        Why: "Giant Steel Manufacturing" against the listed "Giant Manufacturing": the added word sits
+        between words the names share, where a registered name carries its line of business, so it names
+        another business ("Steel" weighs little as a generic word, yet it is the whole difference).
+        Records drop words of a registered name, or add a place or a legal form before or after it; they
+        do not insert a word into it. Places are judged by `_places`, numbers by `_business_identity`.
+        """
+        if best.tokens is None or best.feature not in ("name", "alias"):
+            return False
+        _, _, a, sa = best.tokens
+        matched = [i for i, v in enumerate(sa) if v > 0.0]
+        if len(matched) < 2:
+            return False
+        inside = [
+            t
+            for t, v in zip(a[matched[0] + 1 : matched[-1]], sa[matched[0] + 1 : matched[-1]], strict=True)
+            if v == 0.0 and t.isalpha() and t not in CITIES and t not in PROVINCES
+        ]
+        if not inside:
+            return False
+        features.append(
+            MatchFeature(
+                feature="inserted_word",
+                score=0.0,
+                detail=f"the record adds {', '.join(inside)} inside the entry's name: possibly another "
+                "business of that name, for a person to confirm",
+            )
+        )
+        return True
+
+    @staticmethod
+    def _legal_conflict(best: _NameScore, features: list[MatchFeature]) -> bool:
+        """True (and a feature) when both names give a legal form and the forms are of different kinds.
+
+        Why: "TNK Trade Limited" (a Cypriot company) and "TNK Trading International S.A." (a Swiss one)
+        share their words once "Trade" folds to "Trading", yet a Limited and an S.A. are two registered
+        companies. Only forms that do not vary in translation count (`_LEGAL_FAMILIES`): "Co., Ltd.",
+        "Corporation" and "Group" render the same Chinese company in different lists.
+        """
+        if best.feature == "chinese_name":
+            return False
+        q_kind, e_kind = _legal_families(best.query.norm.legal), _legal_families(best.entry.norm.legal)
+        if not q_kind or not e_kind or not q_kind.isdisjoint(e_kind):
+            return False
+        features.append(
+            MatchFeature(
+                feature="legal_form",
+                score=0.0,
+                detail=f"record is a {'/'.join(sorted(q_kind))}, entry a {'/'.join(sorted(e_kind))}: "
+                "another registered company, for a person to confirm",
+            )
+        )
+        return True
 
     @staticmethod
     def _business_identity(best: _NameScore, features: list[MatchFeature]) -> tuple[float, bool]:
@@ -1309,11 +1468,15 @@ class EntityMatcher:
             ident_keys.append("id:" + other_id)
         places = self._record_places(record)
         frozen_places = frozenset(places)
-        country = normalise_country(record.country)
+        # a country the name carries in brackets ("... Co., Ltd. (PRC)") stands in for a missing one
+        country = normalise_country(record.country) or next(
+            (n.norm.country_note for n in names if n.norm.country_note), None
+        )
         uscc_code = uscc.code if uscc else None
         prune = _PRUNE_HOPELESS and not include_no_match
         profiles = [self._profile(name) for name in names] if prune else []
         results: list[Match] = []
+        exact: list[tuple[Match, bool]] = []
         for idx in self._candidates(names, ident_keys):
             p = self._entries[idx]
             # most candidates of a record that matches nothing stop here, before any full comparison
@@ -1338,19 +1501,57 @@ class EntityMatcher:
                 decision = Decision.NO_MATCH
             if decision is Decision.NO_MATCH and not include_no_match:
                 continue
-            results.append(
-                Match(
-                    list_name=p.entry.list_name,
-                    entry_id=p.entry.entry_id,
-                    entry_name=p.entry.name,
-                    score=round(score, 4),
-                    decision=decision,
-                    explanation=features,
-                    list_version=p.version_id,
-                )
+            found = Match(
+                list_name=p.entry.list_name,
+                entry_id=p.entry.entry_id,
+                entry_name=p.entry.name,
+                score=round(score, 4),
+                decision=decision,
+                explanation=features,
+                list_version=p.version_id,
             )
+            results.append(found)
+            if decision is Decision.MATCH and best is not None:
+                exact.append((found, _written_alike(best)))
+        if len(exact) > 1 and any(same for _, same in exact):
+            _prefer_exact(exact)
         results.sort(key=lambda m: (-m.score, m.list_name, m.entry_id))
         return results[:limit]
+
+
+def _written_alike(best: _NameScore) -> bool:
+    """Whether the record's name is the entry's name or alias as written (case and punctuation aside)."""
+    return best.score >= 1.0 and basic_normalise(best.query.norm.original) == basic_normalise(
+        best.entry.norm.original
+    )
+
+
+def _prefer_exact(found: list[tuple[Match, bool]]) -> None:
+    """Demote to `possible_match` every match whose entry the record's name only resembles, when another
+    entry bears that very name.
+
+    Why: OFAC rows share words across their aliases ("TNK Trade Limited", an alias of Rosneft Trade
+    Limited, and "TNK Trading International S.A."); the record that is one entry's name letter for letter
+    names that entry, and the look-alike is for a person to confirm. Only entries of the same list are
+    demoted (each list spells its entries its own way, so a record exact on one list says nothing about
+    another list's entry for the same company), and only below a perfect score.
+    """
+    exact = [m for m, same in found if same]
+    exact_lists = {m.list_name for m in exact}
+    for m, same in found:
+        if same or m.score >= 1.0 or m.list_name not in exact_lists:
+            continue
+        twin = next(e for e in exact if e.list_name == m.list_name)
+        m.decision = Decision.POSSIBLE_MATCH
+        m.score = min(m.score, REVIEW_CAP)
+        m.explanation.append(
+            MatchFeature(
+                feature="exact_elsewhere",
+                score=0.0,
+                detail=f"the record's name is {twin.entry_name!r} ({twin.list_name}) as written; "
+                "this entry only resembles it",
+            )
+        )
 
 
 def company_to_record(company: Company) -> ScreenRecord:

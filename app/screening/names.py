@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 
 from opencc import OpenCC  # type: ignore[import-untyped]
 from pypinyin import lazy_pinyin
+from rapidfuzz.distance import OSA
 
 
 class TokenKind(StrEnum):
@@ -125,6 +126,13 @@ ABBREVIATIONS: dict[str, str] = {
     "assn": "association",
     "assoc": "association",
     "colour": "color",
+    "inst": "institute",
+    "instn": "institution",
+    # chemical symbols that stand for the metal in company names ("Tengxiang Mg Products"); only those
+    # that are no pinyin syllable, legal form or common word (Si, Cu, Ti, Li are pinyin; Al is an
+    # Arabic article; Co and AG are legal forms; PT is Indonesia's)
+    "mg": "magnesium",
+    "zn": "zinc",
     # exonyms: names the lists spell from another language than Mandarin pinyin
     "zhungeer": "junggar",
     "zhungaer": "junggar",
@@ -143,6 +151,9 @@ ABBREVIATIONS: dict[str, str] = {
 TRANSLATION_VARIANTS: dict[str, str] = {
     "academy": "college",
     "department": "bureau",
+    # 毛纺 is "Wool Textile" or "Woollen Textile" (British and American spelling alike)
+    "woollen": "wool",
+    "woolen": "wool",
 }
 
 #: Legal forms: say what kind of company, never which one. "group" is here because "(Group)" is added
@@ -866,7 +877,9 @@ def _canonical_latin(raw_tokens: list[str]) -> list[str]:
         if joined:
             continue
         if tok in _PLACE_PHRASE_FIRST and i + 1 < len(raw_tokens):
-            phrase = _PLACE_PHRASES.get((tok, raw_tokens[i + 1]))
+            second = raw_tokens[i + 1]
+            # "Inner Mongolai": the second word may carry a slip `_word` corrects
+            phrase = _PLACE_PHRASES.get((tok, second)) or _PLACE_PHRASES.get((tok, _word(second)))
             if phrase is not None:
                 out.append(phrase)
                 i += 2
@@ -933,12 +946,36 @@ def _decompound(token: str) -> str:
     tokens whose second folds (electronics -> electric), so the one-word form must fold its ending the same
     way for the matcher's join of adjacent tokens ("micro" + "electric") to find it.
     """
-    if len(token) < 9 or not token.isalpha() or token in ABBREVIATIONS:
+    if len(token) < 6 or not token.isalpha() or token in ABBREVIATIONS:
         return token
-    for suffix, canonical in _compound_suffixes():
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+    if len(token) >= 9:
+        for suffix, canonical in _compound_suffixes():
+            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+                return token[: -len(suffix)] + canonical
+        # one slip in a long ending ("Microelectronis"): the ending is a known word, so a letter dropped,
+        # added, swapped or mistyped in it is a typing error, not another name
+        for suffix, canonical in _compound_suffixes():
+            n = len(suffix)
+            if n < 8:
+                continue
+            for cut in (n - 1, n, n + 1):
+                stem = token[:-cut]
+                if len(stem) >= 3 and OSA.distance(token[-cut:], suffix, score_cutoff=1) <= 1:
+                    return stem + canonical
+    vocab = _vocabulary()
+    if vocab.get(token) == token:
+        return token
+    for suffix, canonical in _JOINED_ABBREVIATIONS.items():
+        # "PuTech" is "Pu-Tech" written joined: its second half is the abbreviation the hyphenated form
+        # expands ("tech" -> technology), so the joined form expands it too
+        if token.endswith(suffix) and len(token) - len(suffix) >= 2:
             return token[: -len(suffix)] + canonical
     return token
+
+
+#: Abbreviations that end brand names written with a hyphen ("Pu-Tech", "Sino-Chem"), expanded when the
+#: hyphen is dropped too (`_decompound`).
+_JOINED_ABBREVIATIONS: dict[str, str] = {"tech": "technology", "chem": "chemical", "pharm": "pharmaceutical"}
 
 
 @lru_cache(maxsize=1)
@@ -969,8 +1006,6 @@ def _spell(token: str) -> str:
     vocab = _vocabulary()
     if vocab.get(token) == token or token in ABBREVIATIONS:
         return token
-    from rapidfuzz.distance import OSA
-
     for v in (token, *(token[:i] + token[i + 1 :] for i in range(len(token)))):
         word = vocab.get(v)
         if word and word[0] == token[0] and OSA.distance(token, word, score_cutoff=1) <= 1:
@@ -1090,6 +1125,17 @@ class NormalisedName:
     #: Words written in capitals in a name that also has lower case ("SZ DJI Technology" -> sz, dji),
     #: lower-cased; None when the name has no lower case at all (ERP capitals say nothing).
     capitals: frozenset[str] | None = None
+    #: A country written in brackets after the legal form ("Camel Group Co., Ltd. (PRC)" -> "CN"): a note
+    #: on where the company is, removed from the name. "" if none.
+    country_note: str = ""
+    #: The Latin words in the order written, legal forms and bracketed words included, stopwords left
+    #: out: what `EntityMatcher` aligns a name cut by a fixed-width field with ("… CORPORATI" against
+    #: "… Corporation Reserve Library"). Empty for a name without Latin words.
+    sequence: tuple[str, ...] = ()
+    #: How the name may have been cut by a fixed-width ERP field (`cut_end`): "width" (its length is a
+    #: common field width, so it may end on a word boundary), "word" (long, ending in a letter, so only a
+    #: last word that is the beginning of a longer one was cut), or "" (not cut).
+    cut: str = ""
 
     @property
     def latin(self) -> tuple[str, ...]:
@@ -1202,6 +1248,9 @@ def normalise(name: str) -> NormalisedName:
         inline.append(inner)
         return " " + inner + " "
 
+    country_note = ""
+    if folded.rstrip().endswith((")", "]")):
+        country_note, folded = _country_bracket(folded)
     stripped = _BRACKET.sub(bracket, folded)
     han_raw = "".join(_HAN.findall(stripped))
     han, han_legal = _strip_han_legal(han_raw)
@@ -1233,7 +1282,65 @@ def normalise(name: str) -> NormalisedName:
         bridge_pinyin=frozenset(pinyin_tokens),
         tail=_cut_tail(name, latin_part, tokens) if not han else "",
         capitals=_capitals(name),
+        country_note=country_note,
+        sequence=tuple(t for t in latin_tokens(_HAN.sub(" ", folded)) if t not in STOPWORDS),
+        cut="" if han else cut_end(name),
     )
+
+
+#: Brackets that name a country, as words (`latin_tokens` of the bracket) -> ISO 3166-1 alpha-2.
+_COUNTRY_BRACKETS: dict[tuple[str, ...], str] = {
+    ("prc",): "CN",
+    ("pr", "china"): "CN",
+    ("china",): "CN",
+    ("peoples", "republic", "china"): "CN",
+    ("cn",): "CN",
+    ("hongkong",): "HK",
+    ("hksar",): "HK",
+}
+_TRAILING_BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]][\s.,;]*$")
+
+
+def _country_bracket(folded: str) -> tuple[str, str]:
+    """(country code, the name without it) when the name ends in a bracketed country after its legal
+    form: "camel group co., ltd. (prc)" -> ("CN", "camel group co., ltd."); ("", name) otherwise.
+
+    Why: ERP masters append the country to the name; read as a word of the name, "PRC" is a distinctive
+    token the list lacks and sinks the match. Only after a legal form other than "Group": before it, a
+    bracketed country is part of the registered name of a foreign group's local company ("Siemens
+    (China) Co., Ltd." is not Siemens AG), and "Esquel Group (Hong Kong)" is the group's Hong Kong arm.
+    """
+    m = _TRAILING_BRACKET.search(folded)
+    if m is None:
+        return "", folded
+    words = tuple(t for t in latin_tokens(m.group(1)) if t != "of")
+    code = _COUNTRY_BRACKETS.get(words)
+    before = latin_tokens(folded[: m.start()])
+    if code is None or not before or before[-1] not in LEGAL_TOKENS or before[-1] == "group":
+        return "", folded
+    return code, folded[: m.start()].rstrip()
+
+
+#: Widths of ERP name fields seen in exports: a name of exactly this length may have been cut anywhere,
+#: on a word boundary too.
+FIELD_WIDTHS: frozenset[int] = frozenset({30, 35, 40})
+
+
+def cut_end(name: str) -> str:
+    """How a Latin name may have been cut by a fixed-width field: "width", "word" or "" (see
+    `NormalisedName.cut`).
+
+    Why two kinds: a name whose length is a field width ("LOP COUNTY NO. 4 VOCATIONAL SKILLS ", 35
+    characters with the space the field kept) may have lost whole words; any other long name ending in a
+    letter may only have lost the end of its last word, and only a last word that begins a longer word
+    of the entry says so. A short name is never read as cut: it is more likely a shorter name.
+    """
+    text = name.strip()
+    if len(text) < TRUNCATION_MIN_CHARS or not text.isascii():
+        return ""
+    if len(name) in FIELD_WIDTHS or len(text) in FIELD_WIDTHS:
+        return "width"
+    return "word" if text[-1].isalpha() else ""
 
 
 _ASCII_UPPER = re.compile(r"[A-Z]")
@@ -1340,6 +1447,10 @@ def split_acronym(name: str) -> tuple[str, str] | None:
         return None
     for m in _BRACKET.finditer(name):
         acronym = m.group(1).strip()
+        unit = _UNIT_ACRONYM.fullmatch(acronym)
+        if unit is not None and _is_unit_acronym(name[: m.start()], unit.group(1), unit.group(2)):
+            rest = (name[: m.start()] + " " + name[m.end() :]).strip(" ,;")
+            return " ".join(rest.split()), acronym
         if not (2 <= len(acronym) <= 8 and acronym.isascii() and acronym.isalpha()):
             continue
         words = [w for w in _LATIN_TOKEN.findall(fold(name[: m.start()])) if w.isalpha()]
@@ -1350,6 +1461,39 @@ def split_acronym(name: str) -> tuple[str, str] | None:
                 rest = (name[: m.start()] + " " + name[m.end() :]).strip(" ,;")
                 return " ".join(rest.split()), acronym
     return None
+
+
+#: "CETC 13": a group's acronym and the number of one of its units
+_UNIT_ACRONYM = re.compile(r"([A-Za-z]{2,8})[\s-]?(\d{1,4})")
+
+
+def _is_unit_acronym(before: str, letters: str, number: str) -> bool:
+    """Whether "LETTERS NUMBER" abbreviates the name before it: the letters are the initials of its
+    first words (legal forms such as "Group" may be skipped, as "CETC" skips it in "China Electronics
+    Technology Group Corporation") and the number is a number of the name ("13th").
+
+    Why: lists name a numbered unit of a group with the group's acronym and the unit's number in
+    brackets ("... 13th Research Institute (CETC 13)"); a record that leaves the bracket out is the same
+    unit, and one that gives only "CETC 13" is too. A code in capitals after a mixed-case name counts
+    without the initials (the list may give the unit's name alone before it).
+    """
+    words = [w for w in _LATIN_TOKEN.findall(fold(before)) if w not in STOPWORDS]
+    numbers = {n.lstrip("0") for w in words for n in re.findall(r"\d+", w)}
+    if number.lstrip("0") not in numbers:
+        return False
+    if letters.isupper() and not before.isupper():
+        return True  # a code in capitals after a name in mixed case ("13th Research Institute (CETC 13)")
+    key = letters.lower()
+    initials = ""
+    for w in words:
+        if len(initials) == len(key) or not w.isalpha():
+            break
+        if w in LEGAL_TOKENS and w != "corporation" and not key[len(initials) :].startswith(w[0]):
+            continue
+        initials += w[0]
+        if not key.startswith(initials):
+            return False
+    return initials == key
 
 
 def basic_normalise(name: str) -> str:
