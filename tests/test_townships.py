@@ -291,3 +291,13 @@ def test_a_bare_stem_with_another_county_is_no_township(detector: LocationDetect
     # 四道河子 is Shawan's town; next to Manas it is not corroborated, so it is no evidence at all.
     result = detect(detector, address="Sidaohezi, Manas")
     assert not any("654203101" in s.matched for s in result.signals)
+
+
+def test_a_county_name_is_not_also_its_own_town_corroborated_by_itself(detector: LocationDetector) -> None:
+    """ "Qinghe County" names Qinggil County; the "Qinghe" inside it is the same words, not the town 青河镇
+    confirmed by its county (which would make Hebei's Qinghe County, a cashmere cluster, an XUAR site)."""
+    hebei = detect(detector, name="Qinghe Cashmere", country="CN", address="Qinghe County, Hebei")
+    assert hebei.in_xuar is not True
+    assert not any(s.matched.startswith("654325100") for s in hebei.signals)
+    # a bare town name beside its county, in words of its own, is still corroborated
+    assert detect(detector, address="Sidaohezi, Shawan").in_xuar is True

@@ -1280,12 +1280,12 @@ class LocationDetector:
             _, index = normalise(value)
             for start, end, towns, chinese, embedded, form in self._township_hits(value):
                 span = value[index[start] : index[end - 1] + 1]
-                # A place name inside the township's own name (阿瓦提 in 阿瓦提乡, 青河 in 青河镇) is the same
-                # evidence; any other place the record names is independent.
-                inner = max((s.weight for s in places if s.field == field and s.span in span), default=0.0)
-                named = {
-                    s.matched.split(" ", 1)[0] for s in places if not (s.field == field and s.span in span)
-                }
+                # A place name inside the township's own name (阿瓦提 in 阿瓦提乡, 青河 in 青河镇), or one the
+                # township's name is part of ("Qinghe" in "Qinghe County"), is the same evidence; any other
+                # place the record names is independent.
+                same = [s for s in places if s.field == field and (s.span in span or span in s.span)]
+                inner = max((s.weight for s in same), default=0.0)
+                named = {s.matched.split(" ", 1)[0] for s in places if s not in same}
                 backed = [t for t in towns if t.county_code in named or t.county_code[:4] + "00" in named]
                 if form == "bare" and not backed:
                     continue  # a bare pinyin word is a town only when its own county is named too
