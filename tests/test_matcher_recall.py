@@ -15,6 +15,8 @@ from app.screening.matcher import EntityMatcher
 from app.screening.model import Decision, Match, ScreenRecord
 from app.screening.names import normalise, split_acronym
 from graph_schema import ListEntry, ListVersion
+from loaders.lists import load_list_file
+from loaders.uflpa import DEFAULT_PATH as UFLPA_FILE
 
 #: (entry ID, name, aliases): list entries as the lists publish them.
 ENTRIES: list[tuple[str, str, list[str]]] = [
@@ -645,3 +647,16 @@ def test_a_different_legal_form_is_another_registered_company(matcher5: EntityMa
     # forms that vary in translation are no conflict: Co., Ltd. and Corporation, S.A. and SA
     assert _decision(matcher5, "camel", "Camel Group Corporation", country="CN") is Decision.MATCH
     assert _decision(matcher5, "tnk-intl", "TNK TRADING INTERNATIONAL SA") is Decision.MATCH
+
+
+def test_another_provinces_corps_is_not_the_xpcc_through_a_place_free_alias() -> None:
+    """The shipped UFLPA row for the XPCC: its names without "Xinjiang" (derived variants) still belong to
+    an entity registered in Xinjiang, so Heilongjiang's corps (a different, northeastern corps) conflicts."""
+    [(version, entries)] = load_list_file(UFLPA_FILE, "uflpa-csv")
+    matcher = EntityMatcher([(version, entries)])
+    xpcc = "uflpa:i:xinjiang-production-and-construction-corps"
+    assert _decision(matcher, xpcc, "Xinjiang Production and Construction Corps") is Decision.MATCH
+    assert _decision(matcher, xpcc, "Production and Construction Corps", country="CN") is Decision.MATCH
+    assert _decision(matcher, xpcc, "Heilongjiang Production and Construction Corps", country="CN") is not (
+        Decision.MATCH
+    )

@@ -1145,7 +1145,7 @@ class EntityMatcher:
                     )
                 )
                 score = GENERIC_ONLY_CAP
-            score, capped = self._places(best, places, score, features)
+            score, capped = self._places(best, places, score, features, p.names)
             if self._group_structure(best, features):
                 capped = True
             if score >= POSSIBLE_THRESHOLD:  # below, nothing it can say changes the decision
@@ -1363,7 +1363,12 @@ class EntityMatcher:
         return 0.0, False
 
     def _places(
-        self, best: _NameScore, places: set[str], score: float, features: list[MatchFeature]
+        self,
+        best: _NameScore,
+        places: set[str],
+        score: float,
+        features: list[MatchFeature],
+        entry_names: Sequence[_Name] = (),
     ) -> tuple[float, bool]:
         q, e = best.query, best.entry
         capped = False
@@ -1415,8 +1420,12 @@ class EntityMatcher:
                 )
             )
             capped = True
-        # registration prefixes must not conflict
+        # registration prefixes must not conflict; an alias without one ("Production and Construction
+        # Corps") is still the entry registered where its other names say ("Xinjiang ..."), so a record
+        # registered elsewhere ("Heilongjiang Production and Construction Corps") conflicts with it
         qp, ep = q.prefix_places, e.prefix_places
+        if qp and not ep:
+            ep = frozenset().union(*(n.prefix_places for n in entry_names))
         if qp and ep and not qp & ep:
             q_prov = {_province_of(t) for t in qp}
             e_prov = {_province_of(t) for t in ep}
