@@ -9,14 +9,40 @@ values (dates as ISO strings, lists as lists).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cached_property
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+_T = TypeVar("_T")
+
+
+class cached_value(Generic[_T]):  # noqa: N801 - used as a decorator, like functools.cached_property
+    """`functools.cached_property` without its lock (Python 3.11 takes an RLock on every first access,
+    which costs more than the key it caches when a load builds 120k records). The value lands in the
+    instance's `__dict__`, which shadows this non-data descriptor from then on; racing threads may both
+    compute it, which is harmless for a pure function of a frozen record."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type[Any] | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type[Any] | None = None) -> _T | Self:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 
 class Activity(StrEnum):
@@ -67,14 +93,16 @@ class DocumentType(StrEnum):
 class Record(BaseModel):
     """Base of every stored record: frozen, strict about unknown fields, with a stable key."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_enum_values=False, ignored_types=(cached_value,)
+    )
 
     #: name of the field holding the record's ID (the bundle's `*_id` column)
     id_field: ClassVar[str]
 
     # Cached like `Sourcing.sourcing_id`: a load asks each record's key about seven times (duplicate
     # checks, the diff, write batches), ~900k lookups for a 120k-row bundle.
-    @cached_property
+    @cached_value
     def key(self) -> str:
         """The record's identity inside its tenant."""
         return str(getattr(self, self.id_field))
@@ -185,7 +213,7 @@ class Sourcing(Record):
 
     # Cached: the walk, the writer and the diff ask for a link's identity many times per record, and a
     # frozen record's identity never changes (`Record.model_copy` drops the cache of an updated copy).
-    @cached_property
+    @cached_value
     def sourcing_id(self) -> str:
         parts = (
             self.item_id,
@@ -195,7 +223,7 @@ class Sourcing(Record):
         )
         return "|".join(parts)
 
-    @cached_property
+    @cached_value
     def buyer_key(self) -> str:
         """The buyer as an indexable string: `""` is the importer itself (a tier-1 purchase)."""
         return self.buyer_facility_id or ""

@@ -351,7 +351,7 @@ _BOM_IDENTITY = ("parent_item_id", "component_item_id")
 # -- results -----------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """One data row: its spreadsheet row number, the cells that parsed, and the columns that did not."""
 
