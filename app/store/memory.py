@@ -253,14 +253,15 @@ class MemoryStore:
         with self._lock:
             self._refresh()
             out: dict[str, list[BomLine]] = {}
+            rel = Rel.HAS_COMPONENT.value
             for parent in sorted(set(parent_ids)):
                 node = _key(Label.ITEM, tenant, parent)
                 if node not in self._graph:
                     continue
                 lines = [
-                    bom_line(parent, child[2], data["props"])
-                    for _, child, rel, data in self._graph.out_edges(node, keys=True, data=True)
-                    if rel == Rel.HAS_COMPONENT.value
+                    self._line(node, child, parent, keyed[rel])
+                    for child, keyed in self._graph._succ[node].items()
+                    if rel in keyed
                 ]
                 if lines:
                     out[parent] = sorted(lines, key=lambda line: line.component_item_id)
@@ -613,6 +614,8 @@ class MemoryStore:
     def _rebuild_indexes(self) -> None:
         #: node key -> (the property dict it was built from, the record); see `_record`
         self._built: dict[NodeKey, tuple[dict[str, Any], Record]] = {}
+        #: (parent, component) node keys -> (the edge's property dict, the line); see `_line`
+        self._built_lines: dict[tuple[NodeKey, NodeKey], tuple[dict[str, Any], BomLine]] = {}
         self._ids: dict[tuple[str, Label], set[str]] = {}
         self._sorted: dict[tuple[str, Label], list[str]] = {}
         self._into: dict[tuple[str, str, str], set[str]] = {}
@@ -673,6 +676,17 @@ class MemoryStore:
                 if key in nodes:
                     out[node_id] = self._record(key, rtype)
             return out
+
+    def _line(self, node: NodeKey, child: NodeKey, parent_id: str, data: dict[str, Any]) -> BomLine:
+        """The HAS_COMPONENT edge as a `BomLine`, built once per version of its properties (as `_record`
+        does for nodes: a write replaces the edge's property dict, so identity tells a stale line)."""
+        props = data["props"]
+        hit = self._built_lines.get((node, child))
+        if hit is not None and hit[0] is props:
+            return hit[1]
+        line = bom_line(parent_id, child[2], props)
+        self._built_lines[(node, child)] = (props, line)
+        return line
 
     def _record(self, key: NodeKey, rtype: type[R]) -> R:
         """The node as a record, built once per version of its properties.
