@@ -128,9 +128,17 @@ def test_upsert_replaces_whole_record_and_repoints_relationships(store: GraphSto
 def test_bom_line_upsert_replaces_quantity(store: GraphStore, tenant: str) -> None:
     items = [item("P"), item("A")]
     store.write_bundle(tenant, bundle(items=items, bom=[bom_line("P", "A", quantity=2, unit="pcs")]), "v1")
+    # read first: a store that keeps lines it built must not serve the old one after the upsert
+    assert store.get_bom(tenant, ["P"]) == {"P": [bom_line("P", "A", quantity=2, unit="pcs")]}
     store.write_bundle(tenant, bundle(bom=[bom_line("P", "A", quantity=3)]), "v2")
     assert store.get_bom(tenant, ["P"]) == {"P": [bom_line("P", "A", quantity=3)]}
     assert store.tenant_info(tenant).counts["bom"] == 1
+    # a refused write that would have changed the line leaves the line as it was
+    with pytest.raises(ConflictError, match="missing"):
+        store.write_bundle(
+            tenant, bundle(bom=[bom_line("P", "A", quantity=4), bom_line("P", "missing")]), "v3"
+        )
+    assert store.get_bom(tenant, ["P"]) == {"P": [bom_line("P", "A", quantity=3)]}
 
 
 def test_references_to_earlier_loads_resolve(store: GraphStore, tenant: str) -> None:
