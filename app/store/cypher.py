@@ -238,9 +238,12 @@ RETURN collect([k[0], k[1], properties(s), properties(f), properties(c), propert
 
 # tracegraph's server-side procedure (scripts/neo4j/procedures): the whole upstream in one call.
 SUPPLY_CLOSURE_PROCEDURE = "tracegraph.upstreamClosure"
+# The tenant's data version is read before the closure, in the same statement: the client keeps the
+# records it decoded per (tenant, version), and every write moves the version (`LOCK_TENANT`).
 SUPPLY_CLOSURE = (
+    f"MATCH (t:{Label.TENANT} {{id: $tenant}}) WITH coalesce(t.data_version, '') AS version "
     f"CALL {SUPPLY_CLOSURE_PROCEDURE}($tenant, $keys) YIELD rows, nodes, boms, asked "
-    "RETURN rows, nodes, boms, asked"
+    "RETURN version, rows, nodes, boms, asked"
 )
 HAS_PROCEDURE = "SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS found"
 

@@ -24,6 +24,7 @@ import gc
 import json
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -174,37 +175,99 @@ def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
     return _sorted_groups(out)
 
 
+class DecodedRecords:
+    """Records decoded from closure answers, kept per (tenant, data version) across traces.
+
+    Why: building and validating the ~4,700 records of a 1,000-state upstream costs more than the
+    server's walk, and neighbouring products share most of their suppliers. A tenant's records cannot
+    change without its data version changing (every write moves it in the same transaction), and the
+    closure statement reads the version before the nodes, so a record kept under a version is that
+    version's record. Bounded: the newest `versions` (tenant, version) pairs, each up to `per_version`
+    records; older ones are dropped whole.
+    """
+
+    def __init__(self, versions: int = 4, per_version: int = 400_000) -> None:
+        self._versions = versions
+        self._per_version = per_version
+        self._tables: OrderedDict[tuple[str, str], dict[tuple[str, ...], Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def table(self, tenant: str, version: str) -> dict[tuple[str, ...], Any] | None:
+        """The records kept for this tenant at this version (a new, empty table on first use); `None`
+        before the tenant's first load, when there is nothing to keep."""
+        if not version:
+            return None
+        key = (tenant, version)
+        with self._lock:
+            table = self._tables.get(key)
+            if table is None:
+                table = self._tables[key] = {}
+                while len(self._tables) > self._versions:
+                    self._tables.popitem(last=False)
+            else:
+                self._tables.move_to_end(key)
+            return table
+
+    def full(self, table: dict[tuple[str, ...], Any]) -> bool:
+        return len(table) >= self._per_version
+
+
 def _supply_from_closure(
-    rows: Iterable[Any], nodes: Sequence[dict[str, Any]], boms: Iterable[Any]
+    rows: Iterable[Any],
+    nodes: Sequence[dict[str, Any]],
+    boms: Iterable[Any],
+    kept: dict[tuple[str, ...], Any] | None = None,
+    room: bool = True,
 ) -> dict[SourcingKey, list[Supply]]:
     """The closure procedure's compact answer as `_supply_by_key` gives it: rows
     `[buyer, item, sourcing, facility, operator, item]` whose last three are indexes into `nodes` (each
     facility, company and item sent once), and `boms` as `[item index, [[component, props], ...]]`.
-    Each node becomes a record once, however many links point at it.
+    Each node becomes a record once, however many links point at it; with `kept` (a `DecodedRecords`
+    table of the answer's data version) a record decoded by an earlier answer is reused, and new ones
+    are added while there is `room`.
     """
+    kept = {} if kept is None else kept
     lines: dict[int, tuple[BomLine, ...]] = {}
     for index, bom in boms:
         iid = nodes[index]["item_id"]
-        parts = sorted((c, p) for c, p in bom if c is not None)
-        lines[index] = tuple(bom_line(iid, c, p) for c, p in parts)
+        key = ("bom", iid)
+        found = kept.get(key)
+        if found is None:
+            parts = sorted((c, p) for c, p in bom if c is not None)
+            found = tuple(bom_line(iid, c, p) for c, p in parts)
+            if room:
+                kept[key] = found
+        lines[index] = found
     facilities: dict[int, Facility] = {}
     companies: dict[int, Company] = {}
     items: dict[int, Item] = {}
+
+    def record(index: int, built: dict[int, Any], kind: str, field: str, model: Any) -> Any:
+        got = built.get(index)
+        if got is None:
+            props = nodes[index]
+            key = (kind, props[field])
+            got = kept.get(key)
+            if got is None:
+                got = model.from_fields(props)
+                if room:
+                    kept[key] = got
+            built[index] = got
+        return got
+
     out: dict[SourcingKey, list[Supply]] = {}
     for buyer, item_id, sprops, fi, ci, ii in rows:
-        fac = None
-        if fi is not None:
-            fac = facilities.get(fi) or facilities.setdefault(fi, Facility.from_fields(nodes[fi]))
-        operator = None
-        if ci is not None:
-            operator = companies.get(ci) or companies.setdefault(ci, Company.from_fields(nodes[ci]))
-        item = None
-        if ii is not None:
-            item = items.get(ii) or items.setdefault(ii, Item.from_fields(nodes[ii]))
+        fac = None if fi is None else record(fi, facilities, "f", "facility_id", Facility)
+        operator = None if ci is None else record(ci, companies, "c", "company_id", Company)
+        item = None if ii is None else record(ii, items, "i", "item_id", Item)
+        skey = ("s", buyer, item_id, sprops["supplier_facility_id"], str(sprops.get("valid_from", "")))
+        sourcing = kept.get(skey)
+        if sourcing is None:
+            sourcing = Sourcing.from_fields(sprops)
+            if room:
+                kept[skey] = sourcing
         out.setdefault((buyer, item_id), []).append(
-            Supply(
-                Sourcing.from_fields(sprops), fac, operator, item, lines.get(ii, ()) if ii is not None else ()
-            )
+            Supply(sourcing, fac, operator, item, lines.get(ii, ()) if ii is not None else ())
         )
     return _sorted_groups(out)
 
@@ -338,6 +401,8 @@ class Neo4jStore:
         self._staged_rows = settings.neo4j_staged_load_rows
         #: whether the server has tracegraph's closure procedure; asked on first use
         self._closure_procedure: bool | None = None
+        #: records decoded from closure answers, per (tenant, data version)
+        self._decoded = DecodedRecords()
         try:
             self._driver: Driver = GraphDatabase.driver(
                 settings.neo4j_uri,
@@ -669,8 +734,15 @@ class Neo4jStore:
         if not records:
             return SupplyClosure(rows={}, asked=frozenset())
         got = records[0]
+        kept = self._decoded.table(tenant, str(got["version"]))
         return SupplyClosure(
-            rows=_supply_from_closure(got["rows"], got["nodes"], got["boms"]),
+            rows=_supply_from_closure(
+                got["rows"],
+                got["nodes"],
+                got["boms"],
+                kept,
+                room=kept is not None and not self._decoded.full(kept),
+            ),
             asked=frozenset((b, i) for b, i in got["asked"]),
         )
 

@@ -18,7 +18,7 @@ from app.store.base import RecordKind
 from app.store.factory import open_store
 from app.store.graph_model import FK_RELS, NODE_KINDS
 from app.store.memory import MemoryStore
-from app.store.neo4j_store import WRITE_ORDER, Neo4jStore, _ramped_chunks
+from app.store.neo4j_store import WRITE_ORDER, DecodedRecords, Neo4jStore, _ramped_chunks
 from graph_schema import SCHEMA_VERSION, Label, migrations
 from tests.builders import bom_line, bundle, company, facility, item, sourcing
 
@@ -356,3 +356,18 @@ def test_a_failed_staged_load_leaves_nothing_and_readers_wait_meanwhile(
     monkeypatch.setattr(module._StagedTx, "commit", real_commit)
     staged_store.write_bundle(tenant, _upstream_bundle(), "v1")
     assert staged_store.data_version(tenant) == "v1"
+
+
+def test_decoded_records_are_kept_per_tenant_and_version_and_bounded() -> None:
+    """Kept records are memory a long-running service holds: a few (tenant, version) tables, each capped."""
+    kept = DecodedRecords(versions=2, per_version=3)
+    assert kept.table("t", "") is None  # before a tenant's first load there is nothing to keep
+    v1 = kept.table("t", "v1")
+    assert v1 is not None
+    v1[("f", "F1")] = "record"
+    assert kept.table("t", "v1") is v1
+    assert kept.table("other", "v1") is not v1  # tenants never share a table
+    kept.table("t", "v2")  # a third table: the least recently used one, ("t", "v1"), is dropped whole
+    assert kept.table("t", "v1") == {}
+    assert not kept.full({("x", str(i)): i for i in range(2)})
+    assert kept.full({("x", str(i)): i for i in range(3)})

@@ -275,6 +275,33 @@ def test_supply_closure_gives_what_tier_by_tier_reads_give(store: GraphStore, te
     assert store.get_supply_closure(tenant + "-other", [("", "P")]).rows == {}
 
 
+def test_supply_closure_after_an_upsert_shows_the_upserted_records(store: GraphStore, tenant: str) -> None:
+    """Read, upsert, read again: a store that keeps decoded records between reads must give the new
+    ones (a stale operator name or share in an evidence path is what an auditor would notice)."""
+    store.write_bundle(tenant, _upstream_bundle(), "v1")
+    first = store.get_supply_closure(tenant, [("", "P")])
+    assert first.rows[("M", "B")][0].operator is not None
+    assert first.rows[("M", "B")][0].operator.name == "Maker"
+    change = bundle(
+        companies=[company("C1", name="Maker Renamed")],
+        facilities=[facility("S1", "C2")],
+        items=[item("B", ItemKind.COMPONENT, name="Component B v2")],
+        bom=[bom_line("B", "R", quantity=7)],
+        sourcing=[sourcing("B", "S2", "M", share=25.0)],
+    )
+    store.write_bundle(tenant, change, "v2")
+    again = {
+        (r.sourcing.supplier_facility_id): r
+        for r in store.get_supply_closure(tenant, [("", "P")]).rows[("M", "B")]
+    }
+    assert again["S2"].operator is not None and again["S2"].operator.name == "Maker Renamed"
+    assert again["S1"].facility is not None and again["S1"].facility.company_id == "C2"
+    assert again["S1"].operator is not None and again["S1"].operator.name == "Trader"
+    assert again["S2"].sourcing.share == 25.0
+    assert again["S2"].item is not None and again["S2"].item.name == "Component B v2"
+    assert [line.quantity for line in again["S2"].bom] == [7]
+
+
 def test_list_items_keyset_pagination_and_kind_filter(store: GraphStore, tenant: str) -> None:
     kinds = [ItemKind.PRODUCT, ItemKind.COMPONENT, ItemKind.MATERIAL]
     items = [item(f"i{n:02d}", kinds[n % 3]) for n in range(10)]
