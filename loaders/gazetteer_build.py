@@ -59,7 +59,9 @@ _SUFFIXES = (
 _HANT_FIXES = {"幹": "干", "嶽": "岳"}
 
 # Readings pypinyin gets wrong in these names (polyphones): character -> toned syllable.
-_READINGS = {"什": "shí", "勒": "lè", "伽": "jiā", "干": "gān", "子": "zǐ", "莎": "shā"}
+_READINGS = {"什": "shí", "勒": "lè", "伽": "jiā", "干": "gān", "子": "zǐ", "莎": "shā", "乾": "qián"}
+# Characters OpenCC's t2s over-simplifies in these names: 乾 in 乾德 (qián) is not 干.
+_HANS_KEEP = frozenset("乾")
 
 #: code | English | Latin variants (comma-separated) | ambiguous in China | ambiguous abroad | historic codes
 #: | note.  "Ambiguous in China": the short name is also a common word or another Chinese place (so it
@@ -167,7 +169,7 @@ CURATED = """
 654221|Dorbiljin County|Dorbiljin,Emin County|Emin|||
 654224|Toli County|Toli County,Tuoli|托里,Toli|||
 654225|Yumin County|Chaghantokay,Yumin County|裕民,Yumin|||
-654226|Hoboksar Mongol Autonomous County|Hoboksar,Hebukesaier,Hefeng||||
+654226|Hoboksar Mongol Autonomous County|Hoboksar,Hebukesaier||||Not "Hefeng" (the pinyin of its former name 和丰): that is also Hubei's 鹤峰县
 654300|Altay Prefecture|Altay,Aletai,Altai,Altay Prefecture||Altay,Altai||Altay is also a Russian republic/krai and a Mongolian city
 654301|Altay City|Altay City||Altay City||
 654321|Burqin County|Burqin,Buerjin||||
@@ -507,6 +509,39 @@ LOCAL_NAMES = """
 652801|mn|Хорл|abroad|https://hmong.ru/ru/%D0%9A%D0%BE%D1%80%D0%BB%D0%B0|Корла (... монг. Хорл) (four Cyrillic letters that are also a Mongolian word form: counts only with country CN)
 654201|kk|Шәуешек||https://linproxy.fan.workers.dev/https/ja.wikipedia.org/wiki/%E5%A1%94%E5%9F%8E%E7%9C%8C|塔城市 ... カザフ語アラビア文字 شاۋەشەك / カザフ語キリル文字 Шәуешек / カザフ語ラテン文字 Şäweşek
 654201|kk-Latn|Şäweşek||https://linproxy.fan.workers.dev/https/ja.wikipedia.org/wiki/%E5%A1%94%E5%9F%8E%E7%9C%8C|カザフ語ラテン文字 Şäweşek
+654323|zh-alt|布伦托海县||https://en.m.wikipedia.org./wiki/Fuhai_County|Alternative Chinese name / Simplified Chinese 布伦托海县 / Traditional Chinese 布倫託海縣 / Hanyu Pinyin Bùlúntuōhǎi Xiàn
+654323|zh-alt|布倫託海縣||https://en.m.wikipedia.org./wiki/Fuhai_County|Alternative Chinese name / Simplified Chinese 布伦托海县 / Traditional Chinese 布倫託海縣
+654022|zh-alt|宁西县||http://xzqh.info/lt/read.php?tid=100656|察布查尔锡伯自治县:原名称为河南县 ... 1944年(民国33年)清政府决定将河南县改名为宁西县 (河南县 left out: 河南 is a province and Qinghai has 河南蒙古族自治县)
+654022|zh-alt|寧西縣||https://kkannews.com/89990906.html|察布查爾錫伯自治縣:原名稱為河南縣 ... 1944年(民國33年)清政府決定將河南縣改名為寧西縣
+652925|zh-alt|托克苏县||http://xzqh.info/lt/read.php?tid=100656|4、新和县:原名托克苏县,建县于1930年(民国9年) ... 1941年(民国30年),将汉名托克苏改为新和
+654226|zh-alt|和丰县||https://m.630shu.cc/book/19029/9969447_2.html|民国33年(1944),设治局为和丰县,迁至现今和布克赛尔镇 ... 1950年4月,成立和丰县人民政府 ... 1955年2月,改称和布克赛尔蒙古自治县
+653131|zh-alt|蒲犁县||https://uz.wikial.top/wiki/Taxkorgan_Tajik_Autonomous_County|Puli okrugi / Soddalashtirilgan xitoy tili 蒲 犁 县 / An'anaviy xitoy 蒲 犁 縣 / Xanyu Pinyin Puli Xian (spaces of the page dropped)
+653131|zh-alt|蒲犁縣||https://uz.wikial.top/wiki/Taxkorgan_Tajik_Autonomous_County|Puli okrugi / An'anaviy xitoy 蒲 犁 縣 (spaces of the page dropped)
+654301|zh-alt|承化县||https://www.zi5.net/article/view/842033.html|说说阿勒泰市的来历 ... 1913年设置承化县佐 ... 1921年始设承化县。1949年12月改称阿山区行政督察专员公署。1953年改称阿泰县
+654301|zh-alt|阿泰县||https://www.zi5.net/article/view/842033.html|说说阿勒泰市的来历 ... 1921年始设承化县 ... 1953年改称阿泰县
+654028|zh-alt|巩哈县||https://cha138.com/zhuanti/show-173590.html|尼勒克县 ... 1938年,从伊宁县分置巩哈设治局,1939年改为巩哈县,1954年又改为尼勒克县
+654025|zh-alt|巩乃斯县||http://kanshici.com/lishi/diming/e696b0e6ba90e58ebf|新源县 1946年改巩乃斯县置 ... 1945年升县,改名巩乃斯县。1946年改设新源县
+654024|zh-alt|特克斯塔留县||https://es.abcdef.wiki/wiki/Gongliu_County|también transcrito del uigur como condado de Tokkuztara (uigur: توقۇزتارا ناھىيىسى ; chino :特克斯塔 留 县) (spaces of the page dropped)
+654023|zh-alt|霍尔果斯县||https://kiwix.casplantje.nl/wikipedia_en_all_maxi_2018-10/A/Huocheng_County.html|Alternative Chinese name / Simplified Chinese 霍尔果斯县 ... also transliterated from Uyghur as Korgas County (Uyghur: قورغاس ناھىيىسى ; Chinese: 霍尔果斯县)
+654023|zh-alt|绥定县||https://perceptiode.com/%D0%A5%D0%BE%D1%87%D1%8D%D0%BD|Suiding County (绥定县) wurde 1888 gegründet ... 1965 wurde Suiding County in Shuiding (水定县) umbenannt. 1966 wurde der Landkreis Shuiding dem Landkreis Huocheng angegliedert
+654023|zh-alt|水定县||https://perceptiode.com/%D0%A5%D0%BE%D1%87%D1%8D%D0%BD|1965 wurde Suiding County in Shuiding (水定县) umbenannt. 1966 wurde der Landkreis Shuiding dem Landkreis Huocheng angegliedert
+650109|zh-alt|乾德縣||http://m.radjoulmouhamadou.com/gonglve/137014177339277312|民國十七年(1928年),正式建立乾德縣治 ... 1953年11月20日更名為"米泉縣" ... 米東區原隸屬于昌吉州米泉市
+652824|zh-alt|婼羌县||http://caolvse.com/d/840326_5.html|若羌县,若羌古称卡克里克 ... 1903年升格为县取名婼羌县,1959年将婼羌改若羌
+653226|zh-alt|於闐縣||https://oson.ca/china/baike.php?a=7832&l=3&o=%E4%BA%8E%E7%94%B0%E5%8E%BF|於田縣 ... 光緒八年(1882)置於闐縣。1959年改於田縣
+652827|zh-alt|和靖县||http://caolvse.com/d/840326_5.html|和静县,和静原称和靖 ... 1938年设和靖设治局,1941年改置和靖县,一度又称和通县,1965年改称和静县
+652827|zh-alt|和通县||http://caolvse.com/d/840326_5.html|1941年改置和靖县,一度又称和通县,1965年改称和静县
+652822|zh-alt|布古尔县||http://caolvse.com/d/840326_5.html|轮台县 ... 清代称布古尔或玉古尔,1902年置布古尔县,清宣统,间将布古尔县改称轮台县
+650100|zh-alt|迪化县||http://bbs.kashenzx.com/archiver/showtopic-8391.aspx|乌鲁木齐市,乾隆年间设屯堡取名乌鲁木齐 ... 年后称迪化县,年改为迪化市,解放后恢复乌鲁木齐旧名
+650100|zh-alt|迪化市||http://bbs.kashenzx.com/archiver/showtopic-8391.aspx|年后称迪化县,年改为迪化市,解放后恢复乌鲁木齐旧名
+653223|zh-alt|固瑪||http://m.nmhdgaokao.com/list/4/hetiandiqugexianshiqudimingyoulai.html|光緒二十八年置縣,以古國名命名。維吾爾族稱皮山縣為“固瑪” (the county seat is 固玛镇: http://www.kanciyu.com/lishi/diming/e79aaee5b1b1e58ebf)
+659001|ug-Latn|Xihənzə||https://defi.other.wiki/wiki/Shihezi|Uiguurien nimi / Arabia-persia (Kona Yeziⱪ) : شىخەنزە شەھىرى / Latina (Yengi Yeziⱪ) : Xihənzə Xəⱨiri
+659003|ug-Cyrl|Тумшуқ||https://wikimili.com/en/Tumxuk|Uyghur name ... Latin Yëziqi Tumshuq / Yengi Yeziⱪ Tumxuⱪ / SASM/GNC Tumxuk / Siril Yëziqi Тумшуқ
+659003|ug-Latn|Tumxuⱪ||https://wikimili.com/en/Tumxuk|Yengi Yeziⱪ Tumxuⱪ
+659003|ru|Тумшук||https://world.wikisort.org/china/ru/Китай/Тумшук|Тумшук (уйг. تۇمشۇق, кит. упр. 图木舒克, пиньинь Túmùshūkè) — городской уезд в Синьцзян-Уйгурском автономном районе КНР
+659008|ug-Arab|كۆكدالا||https://friendlywiki.com/article/index.php?title=Kokdala|Infobox Chinese / s=可克达拉 / uig=كۆكدالا / uly=Kökdala / uyy=Kɵkdala / sgs=Kokdala / usy=Көкдала
+659008|ug-Cyrl|Көкдала|abroad|https://friendlywiki.com/article/index.php?title=Kokdala|usy=Көкдала (Cyrillic, as Kazakh-alphabet text across the border is written: counts only with country CN, a precaution)
+659008|kk-Arab|كوكدالا||https://friendlywiki.com/article/index.php?title=Kokdala|native name / kk-Arab / كوكدالا قالاسى
+659008|en|Cocodala||https://kiwix.casplantje.nl/wikipedia_en_all_maxi_2018-10/A/Kokdala.html|Kokdala or Cocodala is a city in northern Xinjiang, China ... Website www.cocodala.gov.cn
 """
 
 #: Uyghur Arabic letters to ULY, after the romanisation table of the Staatsbibliothek zu Berlin (a letter per
@@ -577,6 +612,7 @@ def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
     Turkish-alphabet spellings that differ from every name a place already has."""
     table: dict[str, list[tuple[str, str, str, str, str]]] = {}
     turkish: list[tuple[str, tuple[str, str, str, str, str]]] = []
+    zh_alt: list[tuple[str, tuple[str, str, str, str, str]]] = []
     for line in LOCAL_NAMES.strip().splitlines():
         code, lang, name, flag, url, evidence = (part.strip() for part in line.split("|", 5))
         if flag not in ("", "abroad", "weak") or not url.startswith("http"):
@@ -594,6 +630,8 @@ def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
             lang == "zh"
         ):  # a Chinese abbreviation is written in pinyin too (博州 -> Bozhou), like the short names
             rows.append(("zh-Latn", _pinyin(name)[1], flag, url, f"pinyin of {name} (derived, pypinyin)"))
+        if lang == "zh-alt":
+            zh_alt.append((code, (lang, name, flag, url, evidence)))
     # A Turkish-alphabet form equal to a name some place already has (Karamay, Aksu, Midong) adds nothing and
     # must not turn that name into one that needs country CN.
     known = {_plain(n) for rows in table.values() for _, n, _, _, _ in rows}
@@ -605,7 +643,65 @@ def local_names() -> dict[str, list[tuple[str, str, str, str, str]]]:
     for code, row in turkish:
         if _plain(row[1]) not in known:
             table[code].append(row)
+    _derive_zh_alt(table, zh_alt)
     return table
+
+
+#: Pinyin of a former or alternative Chinese name that is also the pinyin of a county-level or prefecture-level
+#: division elsewhere in China (china-division 2.7.0, dist/areas.csv and dist/cities.csv, the package the
+#: division codes come from): "Fuyuan Xian" is as likely 富源县 (Yunnan) or 抚远 (Heilongjiang) as 孚远县
+#: (Jimsar), so no pinyin form is derived for these; the Chinese characters still count.
+ZH_ALT_PINYIN_ELSEWHERE = {
+    "Hefeng": "鹤峰县 (Hubei)",
+    "Chenghua": "成华区 (Chengdu)",
+    "Yutian": "玉田县 (Hebei)",
+    "Fuyuan": "富源县 (Yunnan), 抚远市 (Heilongjiang)",
+    "Gucheng": "古城区 (Lijiang), 故城县 (Hebei), 谷城县 (Hubei)",
+}
+#: The Latin words a county-level suffix is written as after a pinyin name (县 Xian / County, 地区 Prefecture).
+_ZH_ALT_SUFFIX_WORDS = {
+    "县": ("Xian", "County"),
+    "縣": ("Xian", "County"),
+    "地区": ("Prefecture",),
+    "地區": ("Prefecture",),
+}
+
+
+def _derive_zh_alt(
+    table: dict[str, list[tuple[str, str, str, str, str]]],
+    zh_alt: list[tuple[str, tuple[str, str, str, str, str]]],
+) -> None:
+    """Add, for each former or alternative Chinese name, its other script and its pinyin with the suffix word.
+
+    Why: a source often prints one script only (乾德縣, 托克苏县) while records use either, and Latin-script
+    records write a former county name in pinyin followed by Xian or County ("Buluntuohai Xian"); both are
+    mechanical (OpenCC, pypinyin with the build's polyphone readings). The pinyin keeps its suffix word, as
+    the Chinese name keeps 县, because the bare pinyin of an old name is too often another word or place; a
+    pinyin another Chinese division shares (ZH_ALT_PINYIN_ELSEWHERE) is not derived at all.
+    """
+    import opencc  # type: ignore[import-untyped]  # development-time dependency
+
+    to_hant, to_hans = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+    for code, (_, name, flag, url, _evidence) in zh_alt:
+        rows = table[code]
+        have = {n for _, n, _, _, _ in rows}
+        converted = str(to_hans.convert(name))
+        simplified = "".join(o if o in _HANS_KEEP else c for o, c in zip(name, converted, strict=True))
+        for form, how in ((simplified, "t2s"), (_hant(to_hant, simplified), "s2t")):
+            if form not in have:
+                rows.append(("zh-alt", form, flag, url, f"{how} form of {name} (derived, OpenCC)"))
+                have.add(form)
+        suffix = next((x for x in _ZH_ALT_SUFFIX_WORDS if simplified.endswith(x)), None)
+        if suffix is None:
+            continue
+        plain = _pinyin(simplified[: -len(suffix)])[1]
+        if plain in ZH_ALT_PINYIN_ELSEWHERE:
+            continue
+        for word in _ZH_ALT_SUFFIX_WORDS[suffix]:
+            latin = f"{plain} {word}"
+            if latin not in have:
+                rows.append(("zh-alt-Latn", latin, flag, url, f"pinyin of {simplified} (derived, pypinyin)"))
+                have.add(latin)
 
 
 def _curated() -> dict[str, list[str]]:
@@ -669,7 +765,7 @@ def _level(code: str) -> str:
 
 def build_rows(divisions_csv: str) -> list[dict[str, str]]:
     """Rows of the gazetteer from a `code,name,parent_code` division list (GB/T 2260, province 65)."""
-    import opencc  # type: ignore[import-untyped]  # development-time dependency
+    import opencc  # development-time dependency
 
     to_hant = opencc.OpenCC("s2t")
     curated = _curated()

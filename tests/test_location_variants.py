@@ -566,3 +566,107 @@ def test_new_names_cite_the_page_they_were_read_from() -> None:
     sources = {(r["division_code"], r["name"]): r["source"] for r in meta["name_sources"]}
     for key in [("650000", "Sincan Uygur Özerk Bölgesi"), ("652801", "Хорл"), ("654201", "Шәуешек")]:
         assert sources[key].startswith("http"), key
+
+
+# ------------------------------- former county names, XPCC city scripts, the county suffix (task V)
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("布伦托海县", "654323"),  # Fuhai until 1942
+        ("布倫託海縣", "654323"),  # traditional, as the source prints it
+        ("Buluntuohai Xian", "654323"),  # its pinyin, derived, with the county word
+        ("乾德县", "650109"),  # Miquan (now Midong) until 1953; simplified derived from 乾德縣
+        ("Qiande County", "650109"),
+        ("巩哈县", "654028"),  # Nilka until 1954
+        ("蒲犁縣", "653131"),  # Taxkorgan
+        ("婼羌县", "652824"),  # Ruoqiang until 1959
+        ("于阗县", "653226"),  # Yutian until 1959 (derived from 於闐縣)
+        ("和靖县", "652827"),  # Hejing until 1965
+        ("寧西縣", "654022"),  # Qapqal 1944-1954
+        ("水定县", "654023"),  # merged into Huocheng in 1966
+    ],
+)
+def test_former_county_names_name_their_division(detector: LocationDetector, address: str, code: str) -> None:
+    result = detect(detector, country="CN", address=address)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Buluntuohai",  # the pinyin of a former name counts only with its county word
+        "Fuyuan Xian",  # 孚远县's pinyin is also 富源县 (Yunnan) and 抚远 (Heilongjiang): not derived
+        "Chenghua Xian",  # 承化县's pinyin is also 成华区 (Chengdu)
+        "乾德大酒店",  # a former name without its 县 is a word, not the county
+    ],
+)
+def test_former_names_without_their_suffix_or_shared_pinyin_are_not_the_xuar(
+    detector: LocationDetector, address: str
+) -> None:
+    assert detect(detector, country="CN", address=address).in_xuar is not True
+
+
+def test_a_former_name_that_is_a_county_elsewhere_today_is_not_listed() -> None:
+    # 宁远县 (Yining until 1913) and 新平县 (Yuli until 1913) are counties of Hunan and Yunnan today.
+    names = {n for rows in local_names().values() for _, n, _, _, _ in rows}
+    assert "宁远县" not in names and "新平县" not in names and "河南县" not in names
+
+
+@pytest.mark.parametrize(
+    ("city", "code"),
+    [
+        ("Көкдала", "659008"),  # Kokdala, Uyghur Cyrillic
+        ("كۆكدالا", "659008"),  # Uyghur Arabic script
+        ("Kökdala", "659008"),  # its ULY, derived
+        ("Kɵkdala", "659008"),  # Yengi Yeziq, folded to ULY
+        ("كوكدالا", "659008"),  # Kazakh Arabic script
+        ("Cocodala", "659008"),  # the spelling of the city's own web address
+        ("Тумшуқ", "659003"),  # Tumxuk, Uyghur Cyrillic
+        ("Tumxuⱪ", "659003"),  # Yengi Yeziq
+        ("Тумшук", "659003"),  # Russian
+        ("Xihənzə", "659001"),  # Shihezi, Yengi Yeziq
+    ],
+)
+def test_xpcc_cities_in_other_scripts(detector: LocationDetector, city: str, code: str) -> None:
+    result = detect(detector, country="CN", city=city)
+    assert result.in_xuar is True
+    assert any(s.matched.startswith(code) for s in result.signals)
+
+
+def test_kokdalas_cyrillic_name_follows_the_country(detector: LocationDetector) -> None:
+    assert detect(detector, country="KZ", city="Көкдала").in_xuar is False
+    assert detect(detector, city="Көкдала").in_xuar == "uncertain"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Baicheng Xian", True),  # a county called Baicheng: Aksu's 拜城县, not Jilin's 白城市 (a city)
+        ("Baicheng County, Aksu", True),
+        ("Baicheng Nahiyisi", True),  # the Uyghur county word
+        ("Baicheng", False),  # no county word: as before
+        ("Baicheng, Jilin", False),
+        ("Baicheng Xian, Jilin", False),  # the province named still weighs against it
+        ("Baicheng City", False),
+    ],
+)
+def test_a_county_word_after_a_name_rules_out_a_city_elsewhere(
+    detector: LocationDetector, address: str, expected: object
+) -> None:
+    assert detect(detector, address=address).in_xuar == expected
+
+
+def test_the_city_reading_is_kept_as_a_zero_weight_trap(detector: LocationDetector) -> None:
+    result = detect(detector, address="Baicheng Xian")
+    trap = [s for s in result.signals if s.kind == "trap"]
+    assert trap and trap[0].weight == 0.0 and "白城" in trap[0].matched
+
+
+def test_hefeng_county_is_hubeis_not_hoboksars_former_name_in_pinyin(detector: LocationDetector) -> None:
+    """和丰县 was Hoboksar's name; its pinyin "Hefeng" is also Hubei's 鹤峰县: only the characters count."""
+    assert detect(detector, country="CN", address="和丰县").in_xuar is True
+    assert detect(detector, country="CN", address="Hefeng County").in_xuar is not True
+    assert detect(detector, country="CN", address="Hefeng County, Hubei").in_xuar is False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from pathlib import Path
 
@@ -301,3 +302,32 @@ def test_a_county_name_is_not_also_its_own_town_corroborated_by_itself(detector:
     assert not any(s.matched.startswith("654325100") for s in hebei.signals)
     # a bare town name beside its county, in words of its own, is still corroborated
     assert detect(detector, address="Sidaohezi, Shawan").in_xuar is True
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("Axier Daur Ethnic Township", "654201202"),  # 阿西尔达斡尔民族乡 (Tacheng)
+        ("Axier Dawoerzu Xiang", "654201202"),  # pinyin of the ethnonym, joined to zu
+        ("Danangou Uzbek Ethnic Township", "652328206"),
+        ("Chahanwusu Mengguzu Xiang", "654026206"),
+        ("Shitizi Hasake Minzu Xiang", "652323201"),
+        ("Bozidun Kirgiz Township", "652922207"),
+    ],
+)
+def test_every_ethnonym_in_the_township_file_is_read_in_latin_script(
+    detector: LocationDetector, address: str, code: str
+) -> None:
+    # Found under the township's code whatever the ethnonym's form; how much it weighs is the township
+    # rule's (Chahanwusu's pinyin is shared elsewhere, so it stays weak alone).
+    result = detector.detect(ScreenRecord(address=address, country="CN"))
+    assert any(s.matched.startswith(code) and s.weight > 0 for s in result.signals), address
+    assert result.in_xuar is not False
+
+
+def test_the_latin_ethnonyms_come_from_the_township_file() -> None:
+    pattern = re.compile(LocationDetector._ethnic_latin(load_townships()))
+    for word in ("dawoer", "wuzibieke", "hasake", "keerkezi", "tajike", "menggu", "huizu", "daur", "uzbek"):
+        assert pattern.fullmatch(word + " "), word
+    # an ethnonym no XUAR township carries (Manchu) is not compiled in, though the English table has it
+    assert pattern.fullmatch("manchu ") is None

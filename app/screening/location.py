@@ -165,7 +165,12 @@ _LATIN_STREET = re.compile(
     r"(?:road|rd|street|str|st|avenue|ave|(?:nan|bei|dong|xi|zhong)?(?:lu|jie|dajie)|dadao|lane|alley|boulevard|blvd)"
     r"(?![a-z0-9])"
 )
-_LATIN_COUNTY = re.compile(r" (?:xian|county)(?![a-z0-9])")
+# Letters a non-CJK name must not touch on either side (Latin, Cyrillic, Arabic script, digits).
+_WORD_CHARS = "a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0600-\u06ff"
+# County words after a Latin-script name, as folded: Xian / County, the Uyghur "Nahiyisi" (ناھىيىسى, also
+# Cyrillic "Наһийиси"), the Kazakh "Awdanı" / "aýdany" / "ауданы", the Kyrgyz "oodanı" and the Russian "уезд".
+_COUNTY_WORDS = ("xian", "county", "nahiyisi", "awdani", "aydany", "oodani", "ауданы", "наһийиси", "уезд")
+_LATIN_COUNTY = re.compile(rf" (?:{'|'.join(_COUNTY_WORDS)})(?![{_WORD_CHARS}])")
 # Latin words that are administrative suffixes after a place name ("Shule Xian" is Shule County, not Xi'an).
 _SUFFIX_WORDS = frozenset({"xian"})
 # A suffix word also follows a county name the gazetteer lacks ("Yingnaxiehaier Xian", an old name of Shule):
@@ -186,11 +191,21 @@ _TOWNSHIP_ZH = ("镇", "乡", "街道", "鎮", "鄉")
 _FARM_ZH = ("农场", "牧场", "总场", "農場", "牧場", "總場")
 _TOWNSHIP_LATIN = r"(?:zhen|town|township|xiang|jiedao|sub ?district|nongchang|farm|muchang|ranch)"
 # An ethnic township's ethnonym between its name and the suffix word ("Wulatai Kazakh Ethnic Township",
-# "Chahanwusu Mongol Township"): the Chinese names' 哈萨克/蒙古/回... in English or pinyin, optional.
-_ETHNIC_LATIN = (
-    r"(?:(?:kazakh|kazak|hasake|mongol|mongolian|menggu|hui|huizu|kyrgyz|kirghiz|kirgiz|keerkezi|tajik|tajike|"
-    r"uzbek|wuzibieke|xibe|xibo|daur|dawoer|russian|eluosi)(?: (?:ethnic|nationality|minzu|zu))? )?"
-)
+# "Chahanwusu Mongol Township", "Chahanwusu Mengguzu Xiang"): every ethnonym the township file's 民族乡 / 族乡
+# names carry, in its pinyin (derived from the data at start-up) and in the English names below, optional.
+# English names per Chinese ethnonym; one the data does not use is never compiled in.
+_ETHNONYM_EN = {
+    "哈萨克": ("kazakh", "kazak"),
+    "蒙古": ("mongol", "mongolian"),
+    "回": ("hui",),
+    "柯尔克孜": ("kyrgyz", "kirghiz", "kirgiz"),
+    "塔吉克": ("tajik",),
+    "乌孜别克": ("uzbek",),
+    "锡伯": ("xibe", "xibo", "sibe"),
+    "达斡尔": ("daur", "dagur"),
+    "俄罗斯": ("russian",),
+    "满": ("manchu",),
+}
 # 民族乡 / 族乡 names: the ethnonym between a township's own name and its suffix, written by records with or
 # without 族 / 民族 (察汗乌苏蒙古族乡, 察汗乌苏蒙古乡, 察汗乌苏蒙古民族乡). One-character ethnonyms (回) count
 # only with 族: 回乡 is a word.
@@ -220,8 +235,7 @@ def _is_cjk(text: str) -> bool:
 # Arabic-script letters written two ways in Uyghur text (Farsi yeh and keheh for Uyghur i and k); tatweel and
 # zero-width joiners are presentation only.
 _ARABIC_FOLD = {"\u06cc": "\u0649", "\u06a9": "\u0643", "\u0640": "", "\u200c": "", "\u200d": ""}
-# Letters a non-CJK name must not touch on either side (Latin, Cyrillic, Arabic script, digits).
-_WORD = "a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0600-\u06ff"
+_WORD = _WORD_CHARS
 
 
 # Letters of the Uyghur New Script (Yengi Yeziq, 1965-1982: Pəyziwat, Dɵrbiljin Naⱨiyisi) written as the ULY
@@ -688,9 +702,10 @@ class LocationDetector:
         self._town_latin = latin
         self._town_street = street
         self._town_cjk_re = re.compile(_trie_pattern(cjk)) if cjk else None
+        ethnic_latin = self._ethnic_latin(townships)
         self._town_latin_re = (
             re.compile(
-                rf"(?<![{_WORD}])({_trie_pattern(latin)}) ?{_ETHNIC_LATIN}{_TOWNSHIP_LATIN}(?![{_WORD}])"
+                rf"(?<![{_WORD}])({_trie_pattern(latin)}) ?{ethnic_latin}{_TOWNSHIP_LATIN}(?![{_WORD}])"
             )
             if latin
             else None
@@ -707,6 +722,45 @@ class LocationDetector:
         )
 
     @staticmethod
+    def _ethnonym(name: str, stem: str) -> tuple[str, str] | None:
+        """(ethnonym, suffix) of an ethnic township's name (察汗乌苏蒙古族乡 -> 蒙古, 族乡), or None."""
+        if not stem or not name.startswith(stem):
+            return None
+        rest = name[len(stem) :]
+        suffix = next((x for x in _ETHNIC_SUFFIXES if rest.endswith(x)), None)
+        if suffix is None:
+            return None
+        middle = _ETHNIC_MIDDLE.match(rest[: -len(suffix)])
+        if middle is None:
+            return None
+        return middle.group(1), suffix
+
+    @classmethod
+    def _ethnic_latin(cls, townships: Iterable[Township]) -> str:
+        """The optional ethnonym between a pinyin township name and its suffix word, for every ethnonym in the
+        township file: its pinyin (hasake, keerkezi, wuzibieke, dawoer), joined to zu or followed by a word
+        for "ethnic", and its English names ("Kazakh Ethnic Township", "Daur Ethnic Township").
+
+        Why from the data: the file decides which ethnonyms XUAR township names carry; a hand list missed
+        some forms of some of them (Mengguzu, Hasakezu). The English names are a table because nothing in
+        the code list spells them.
+        """
+        from pypinyin import lazy_pinyin
+
+        words: set[str] = set()
+        for town in townships:
+            found = cls._ethnonym(town.name_zh, town.stem_zh) if town.kind == "ethnic_township" else None
+            if found is None:
+                continue
+            ethnonym = found[0]
+            words.add("".join(lazy_pinyin(ethnonym)))
+            words.update(_ETHNONYM_EN.get(ethnonym, ()))
+        if not words:
+            return ""
+        alternation = _trie_pattern(sorted(words))
+        return rf"(?:{alternation}(?:zu)?(?: (?:ethnic|nationality|minzu|zu))? )?"
+
+    @staticmethod
     def _ethnic_forms(town: Township) -> set[str]:
         """Other ways records write an ethnic township's suffix: 蒙古乡, 蒙古族乡, 蒙古民族乡 for one name.
 
@@ -715,16 +769,10 @@ class LocationDetector:
         """
         out: set[str] = set()
         for name, stem in ((town.name_zh, town.stem_zh), (town.name_zh_hant, town.stem_zh_hant)):
-            if not stem or not name.startswith(stem):
+            found = LocationDetector._ethnonym(name, stem)
+            if found is None:
                 continue
-            rest = name[len(stem) :]
-            suffix = next((x for x in _ETHNIC_SUFFIXES if rest.endswith(x)), None)
-            if suffix is None:
-                continue
-            middle = _ETHNIC_MIDDLE.match(rest[: -len(suffix)])
-            if middle is None:
-                continue
-            ethnonym = middle.group(1)
+            ethnonym, suffix = found
             hant = "鄉" in suffix or "鎮" in suffix
             xiang, zhen = ("鄉", "鎮") if hant else ("乡", "镇")
             ends = (zhen,) if suffix in ("镇", "鎮") else (xiang,)
@@ -766,6 +814,30 @@ class LocationDetector:
             replace(h, embedded=True) if h.entry.strength == "other" and self._embedded(h, norm, ends) else h
             for h in hits
         ]
+
+    @staticmethod
+    def _county_reading(hit: _Hit, hits: list[_Hit]) -> Place | None:
+        """The XUAR county a Latin name followed by a county word names, when the other reading is a city.
+
+        Why: "Baicheng Xian" or "Baicheng County" says the writer means a county called Baicheng; the
+        gazetteer has one (拜城县, Aksu) and the other China reading, Jilin's 白城市, is a prefecture-level
+        city, not a county, so the county word rules it out. Only that case: a province, a county-level place
+        elsewhere (the curated extras, which have no code) or a name with no county word keep their reading,
+        so "Baicheng, Jilin" and a bare "Baicheng" are what they were.
+        """
+        ctx = hit.entry.context
+        if not hit.county or ctx is None or not ctx.code or ctx.code.endswith("0000"):
+            return None
+        for other in hits:
+            place = other.entry.place
+            if (
+                place is not None
+                and place.level == "county"
+                and (other.start, other.end) == (hit.start, hit.end)
+                and not other.street
+            ):
+                return place
+        return None
 
     @staticmethod
     def _embedded(hit: _Hit, norm: str, ends: set[int]) -> bool:
@@ -1052,6 +1124,21 @@ class LocationDetector:
                 ):
                     continue
                 seen.update((entry.label, span_key))
+                county = self._county_reading(hit, hits)
+                if county is not None:
+                    signals.append(
+                        LocationSignal(
+                            kind="trap",
+                            field=field,
+                            span=hit.span,
+                            matched=f"{entry.label} (a city, not the county named)",
+                            weight=0.0,
+                            explanation=f"'{hit.span}' is followed by a county word: it names "
+                            f"{county.name_en} in the XUAR, not {entry.label}, which is a prefecture-level "
+                            "city and no county.",
+                        )
+                    )
+                    continue
                 if hit.embedded:
                     signals.append(
                         LocationSignal(
@@ -1452,12 +1539,13 @@ class LocationDetector:
         signals: list[LocationSignal],
         named: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> None:
-        for hit in self._scan(text):
+        hits = self._scan(text)
+        for hit in hits:
             entry = hit.entry
             if hit.street or entry.strength == "weak":
                 continue
             if entry.strength == "other":
-                if hit.embedded:
+                if hit.embedded or self._county_reading(hit, hits) is not None:
                     continue
                 signals.append(
                     LocationSignal(
