@@ -183,10 +183,11 @@ class DecodedRecords:
     change without its data version changing (every write moves it in the same transaction), and the
     closure statement reads the version before the nodes, so a record kept under a version is that
     version's record. Bounded: the newest `versions` (tenant, version) pairs, each up to `per_version`
-    records; older ones are dropped whole.
+    records (a facility record is ~1.5 kB, so at most ~0.6 GB, and only what traces touched); older ones are
+    dropped whole, and a full table stops growing (reads still decode, they just do not keep).
     """
 
-    def __init__(self, versions: int = 4, per_version: int = 400_000) -> None:
+    def __init__(self, versions: int = 4, per_version: int = 100_000) -> None:
         self._versions = versions
         self._per_version = per_version
         self._tables: OrderedDict[tuple[str, str], dict[tuple[str, ...], Any]] = OrderedDict()
