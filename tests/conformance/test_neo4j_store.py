@@ -18,7 +18,13 @@ from app.store.base import RecordKind
 from app.store.factory import open_store
 from app.store.graph_model import FK_RELS, NODE_KINDS
 from app.store.memory import MemoryStore
-from app.store.neo4j_store import WRITE_ORDER, DecodedRecords, Neo4jStore, _ramped_chunks
+from app.store.neo4j_store import (
+    WRITE_ORDER,
+    DecodedRecords,
+    Neo4jStore,
+    _ramped_chunks,
+    _supply_from_closure,
+)
 from graph_schema import SCHEMA_VERSION, Label, migrations
 from tests.builders import bom_line, bundle, company, facility, item, sourcing
 
@@ -371,3 +377,26 @@ def test_decoded_records_are_kept_per_tenant_and_version_and_bounded() -> None:
     assert kept.table("t", "v1") == {}
     assert not kept.full({("x", str(i)): i for i in range(2)})
     assert kept.full({("x", str(i)): i for i in range(3)})
+
+
+def test_a_closure_answer_reuses_kept_records_and_keeps_new_ones_only_while_there_is_room() -> None:
+    """The decoding half of the closure cache, on an answer shaped as the procedure sends it."""
+    rows = [["", "P", {"item_id": "P", "supplier_facility_id": "F1"}, 0, 1, 2]]
+    nodes = [
+        {"facility_id": "F1", "company_id": "C1", "country": "CN"},
+        {"company_id": "C1", "name": "Maker", "country": "CN"},
+        {"item_id": "P", "name": "Product", "kind": "product"},
+    ]
+    boms = [[2, [["A", {"quantity": 2.0}]]]]
+    full: dict[tuple[str, ...], object] = {}
+    first = _supply_from_closure(rows, nodes, boms, full, room=False)
+    assert full == {}  # a full table is not grown, and the answer is decoded all the same
+    [supply] = first[("", "P")]
+    assert supply.operator is not None and supply.operator.name == "Maker"
+    assert [line.quantity for line in supply.bom] == [2.0]
+    kept: dict[tuple[str, ...], object] = {}
+    _supply_from_closure(rows, nodes, boms, kept, room=True)
+    assert set(kept) == {("f", "F1"), ("c", "C1"), ("i", "P"), ("bom", "P"), ("s", "", "P", "F1", "")}
+    # a later answer of the same version gets the very records kept, not new copies
+    [again] = _supply_from_closure(rows, nodes, boms, kept, room=True)[("", "P")]
+    assert again.operator is kept[("c", "C1")] and again.sourcing is kept[("s", "", "P", "F1", "")]
