@@ -3,7 +3,7 @@ README says, has unique IDs, and every target that claims to be a row of our lis
 
 Why: a held-out set is only worth its figures if it runs unchanged. A renamed UFLPA entry ID, a duplicated
 case ID or a README that quotes more cases than the file holds would silently change what the figures mean.
-The third to sixth sets also record the sha256 of their two files in their READMEs, so an edit made
+The third to seventh sets also record the sha256 of their two files in their READMEs, so an edit made
 after a first run (which would turn its figures in-sample without anyone noticing) fails here.
 """
 
@@ -29,7 +29,8 @@ THIRD = EVALUATION / "holdout3"
 FOURTH = EVALUATION / "holdout4"
 FIFTH = EVALUATION / "holdout5"
 SIXTH = EVALUATION / "holdout6"
-SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD, FOURTH, FIFTH, SIXTH]
+SEVENTH = EVALUATION / "holdout7"
+SETS = [HOLDOUT_DIR, EVALUATION / "holdout2", THIRD, FOURTH, FIFTH, SIXTH, SEVENTH]
 LISTS = Path(__file__).resolve().parents[1] / "loaders" / "data" / "lists"
 CSL_EXCERPT = LISTS / "csl_excerpt.csv"
 
@@ -102,7 +103,7 @@ def test_the_fifth_set_reaches_below_county_level_in_every_row_with_a_reason() -
     assert all(r["note"].strip() for r in cases + _rows(names_path))
 
 
-@pytest.mark.parametrize("directory", [THIRD, FOURTH, FIFTH, SIXTH], ids=lambda d: d.name)
+@pytest.mark.parametrize("directory", [THIRD, FOURTH, FIFTH, SIXTH, SEVENTH], ids=lambda d: d.name)
 def test_the_sets_files_are_the_ones_their_readme_fingerprinted(directory: Path) -> None:
     """The README's sha256 lines were written before the first run; a later edit of a CSV must show here."""
     text = (directory / "README.md").read_text(encoding="utf-8")
@@ -246,6 +247,56 @@ def test_the_sixth_sets_targets_are_verbatim_entries_or_marked_as_made_up() -> N
         entry = entries.get(r["target_entry_id"])
         if entry is None:
             assert re.fullmatch(r"(bis:cn|ofac:sdn):h6-madeup-[a-z0-9-]+", r["target_entry_id"]), r["pair_id"]
+            assert r["target_list"] in ("BIS", "OFAC_SDN") and "http" in r["note"], r["pair_id"]
+            continue
+        assert (r["target_list"], r["target_name"]) == (entry.list_name, entry.name), r["pair_id"]
+        assert [a for a in r["target_aliases"].split("|") if a] == list(entry.aliases), r["pair_id"]
+
+
+def test_the_seventh_set_meets_its_floor_of_250_cases_250_pairs_and_40_percent_hard_negatives() -> None:
+    location_path, names_path = holdout_files(SEVENTH)
+    pairs = load_pairs(names_path)
+    assert len(load_cases(location_path)) >= 250
+    assert len(pairs) >= 250
+    assert sum(not p.expected for p in pairs) >= 0.4 * len(pairs)
+
+
+def test_the_seventh_set_reaches_below_county_level_and_every_location_row_cites_its_source() -> None:
+    """Its brief asks for at least 50 town, township, subdistrict or XPCC-farm cases, each location row
+    sourced, and sourced negatives from other Chinese provinces and Central Asia.
+
+    Why: a county-only detector would look as good on a set that quietly lost its township rows, a location
+    label without the page it rests on cannot be checked after a run, and a set without same-name places
+    outside the XUAR cannot show false positives on them.
+    """
+    location_path, names_path = holdout_files(SEVENTH)
+    cases = _rows(location_path)
+    assert sum(r["category"] in ("township", "xpcc") for r in cases) >= 50
+    assert all("http" in r["note"] for r in cases)
+    elsewhere = [r for r in cases if r["category"] in ("other_province", "neighbour_country")]
+    assert sum(r["expected"] == "false" for r in elsewhere) >= 15
+    assert all(r["note"].strip() for r in _rows(names_path))
+
+
+def test_the_seventh_sets_targets_are_verbatim_entries_or_marked_as_made_up() -> None:
+    """A target is either a shipped list entry, exactly as the loaders yield it, or an OFAC row named as
+    published whose ID says it was made up for this set (and whose note cites where the name was read).
+
+    Why: a target that silently drifts from the shipped row measures the matcher against an entry nobody
+    screens, and an unmarked invented ID would later look like a real entry of our files.
+    """
+    _, names_path = holdout_files(SEVENTH)
+    entries = {e.entry_id: e for e in load_uflpa_file()[1]}
+    entries |= {e.entry_id: e for e in parse_wro_csv("cbp_wro.csv", (LISTS / "cbp_wro.csv").read_bytes())[1]}
+    entries |= {e.entry_id: e for e in load_sdn_path(LISTS / "ofac_sdn")[1]}
+    for _version, csl in parse_csl_csv("csl_excerpt.csv", CSL_EXCERPT.read_bytes()):
+        entries |= {f"csl:{e.entry_id.rsplit(':', 1)[1]}": e for e in csl}
+    rows = _rows(names_path)
+    assert {r["target_list"] for r in rows} >= {"UFLPA", "CBP_WRO", "OFAC_SDN", "BIS"}
+    for r in rows:
+        entry = entries.get(r["target_entry_id"])
+        if entry is None:
+            assert re.fullmatch(r"(bis:cn|ofac:sdn):h7-madeup-[a-z0-9-]+", r["target_entry_id"]), r["pair_id"]
             assert r["target_list"] in ("BIS", "OFAC_SDN") and "http" in r["note"], r["pair_id"]
             continue
         assert (r["target_list"], r["target_name"]) == (entry.list_name, entry.name), r["pair_id"]
