@@ -28,6 +28,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Collection
 from pathlib import Path
 
 from loaders.gazetteer import COLUMNS, DATA_DIR, GAZETTEER_FILE
@@ -859,9 +860,14 @@ def main(argv: list[str]) -> None:
     write_meta_sources(out.with_suffix(".meta.json"))
     if len(argv) > 3:  # a china-division dist/ directory: also rewrite the other-China context places
         dist = Path(argv[3])
+        xuar_latin = {
+            name for row in rows for name in [*row["latin_variants"].split("|"), row["pinyin"]] if name
+        }
         context = build_context_rows(
             (dist / "provinces.csv").read_text(encoding="utf-8"),
             (dist / "cities.csv").read_text(encoding="utf-8"),
+            (dist / "areas.csv").read_text(encoding="utf-8"),
+            xuar_latin,
         )
         with CONTEXT_FILE.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(
@@ -904,8 +910,22 @@ _CONTEXT_SUFFIX = re.compile(r"^(.{2,}?)(?:(?:[^族]{1,4}族)+)?(?:自治州|自
 _STOP_LATIN = {"ali", "hong", "an"}
 
 
-def build_context_rows(provinces_csv: str, cities_csv: str) -> list[dict[str, str]]:
-    """Other Chinese provinces and prefecture-level cities, for "this address is elsewhere in China"."""
+#: County-level kinds elsewhere in China whose pinyin can be an XUAR name's, and the English word a Latin
+#: address writes after them: the homograph counts only with it ("Qinghe County" may be Hebei's 清河县;
+#: "Qinghe" alone, or "Qinghe Xian" read as pinyin plus suffix, is left to the XUAR rules, because a
+#: longer key would hide the XUAR name inside it from the scanner).
+_HOMOGRAPH_KINDS = {"县": ("County",), "市": ("City",)}
+
+
+def build_context_rows(
+    provinces_csv: str, cities_csv: str, areas_csv: str = "", xuar_latin: Collection[str] = ()
+) -> list[dict[str, str]]:
+    """Other Chinese provinces and prefecture-level cities, for "this address is elsewhere in China"; and,
+    from `areas_csv` (county-level divisions), the counties and county-level cities elsewhere whose pinyin
+    is one of `xuar_latin` (the gazetteer's Latin names, folded): Hebei's 清河县, 新河县 and 玉田县 read
+    "Qinghe/Xinhe/Yutian County" exactly as Qinggil, Xinhe and Keriya do, so such a name alone is no
+    evidence either way. Only the full Chinese name is added for them (their two-character stems are
+    ordinary words), and their Latin forms carry the kind word."""
     from pypinyin import lazy_pinyin  # development-time dependency
 
     rows: list[dict[str, str]] = []
@@ -935,6 +955,24 @@ def build_context_rows(provinces_csv: str, cities_csv: str) -> list[dict[str, st
     for line in CONTEXT_EXTRA.strip().splitlines():
         latin, zh, province = line.split(",")
         rows.append({"code": "", "province_code": province, "name_zh": zh, "latin": latin})
+    wanted = {name.casefold() for name in xuar_latin}
+    for area in csv.DictReader(io.StringIO(areas_csv)) if areas_csv else ():
+        name, kind = area["name"], area["name"][-1:]
+        if area["provinceCode"] == "65" or kind not in _HOMOGRAPH_KINDS:
+            continue
+        m = _CONTEXT_SUFFIX.match(name)
+        plain = "".join(lazy_pinyin(m.group(1) if m else name[:-1])).capitalize()
+        if plain.casefold() not in wanted:
+            continue
+        latin = "|".join(f"{plain} {word}" for word in _HOMOGRAPH_KINDS[kind])
+        rows.append(
+            {
+                "code": area["code"],
+                "province_code": area["provinceCode"] + "0000",
+                "name_zh": name,
+                "latin": latin,
+            }
+        )
     return rows
 
 

@@ -15,7 +15,7 @@ import pytest
 from app.screening.location import LocationDetector, default_location_detector
 from app.screening.model import LocationResult, ScreenRecord
 from loaders.gazetteer import GAZETTEER_FILE, load_gazetteer
-from loaders.gazetteer_build import local_names, tr_from_arabic, uly_from_arabic
+from loaders.gazetteer_build import build_context_rows, local_names, tr_from_arabic, uly_from_arabic
 
 
 @pytest.fixture(scope="module")
@@ -670,3 +670,47 @@ def test_hefeng_county_is_hubeis_not_hoboksars_former_name_in_pinyin(detector: L
     assert detect(detector, country="CN", address="和丰县").in_xuar is True
     assert detect(detector, country="CN", address="Hefeng County").in_xuar is not True
     assert detect(detector, country="CN", address="Hefeng County, Hubei").in_xuar is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # Hebei's 清河县 (a cashmere cluster), 玉田县 and 新河县 read exactly as Altay's, Hotan's and Aksu's
+        # counties do in pinyin: alone, the name is for a person to decide
+        ({"address": "Qinghe County"}, "uncertain"),
+        ({"address": "Yutian County"}, "uncertain"),
+        ({"address": "Xinhe County"}, "uncertain"),
+        # the Chinese names differ, and decide
+        ({"address": "青河县"}, True),
+        ({"address": "清河县"}, False),
+        # the XUAR county named again in other words settles it
+        ({"address": "Qinghe County, Altay"}, True),
+        ({"address": "Keriya Town, Yutian County"}, True),
+        ({"address": "Tamutuogelake Xiang", "city": "Xinhe County"}, True),
+        # a county or county-level city elsewhere that only shares an XUAR name's pinyin
+        ({"address": "Xinxing County"}, False),  # Guangdong's 新兴县; the XUAR's Xinxing is a city
+        ({"address": "Bazhou City"}, False),  # Hebei's 霸州市
+        ({"address": "Xinxing City"}, True),
+    ],
+)
+def test_a_county_whose_pinyin_a_county_elsewhere_shares_needs_more_than_its_name(
+    detector: LocationDetector, fields: dict[str, str], expected: bool | str
+) -> None:
+    assert detect(detector, country="CN", **fields).in_xuar == expected
+
+
+def test_homograph_context_rows_are_derived_from_the_county_list_with_their_kind_word() -> None:
+    """The builder adds a county-level division elsewhere only when its pinyin is an XUAR name, full
+    Chinese name only, Latin with its kind word (so "Qinghe Xian" still reads as pinyin plus suffix)."""
+    provinces = "code,name\n13,河北省\n"
+    cities = "code,name,provinceCode\n1305,邢台市,13\n"
+    areas = (
+        "code,name,cityCode,provinceCode\n"
+        "130534,清河县,1305,13\n130535,临西县,1305,13\n130502,襄都区,1305,13\n"
+    )
+    rows = build_context_rows(provinces, cities, areas, {"Qinghe", "Hotan"})
+    homographs = [r for r in rows if r["code"] == "130534"]
+    assert homographs == [
+        {"code": "130534", "province_code": "130000", "name_zh": "清河县", "latin": "Qinghe County"}
+    ]
+    assert not [r for r in rows if r["code"] in ("130535", "130502")]

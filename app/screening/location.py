@@ -589,19 +589,23 @@ class LocationDetector:
             for name in place.weak_names:
                 add(name, _Entry(place, "weak", label=place.name_en))
         xuar_keys = {k for k, v in entries.items() if any(e.strength in ("strong", "abroad") for e in v)}
+        #: label of a county elsewhere whose pinyin is an XUAR name -> the XUAR division codes of that name
+        #: (see `_settle_homographs`)
+        self._homographs: dict[str, set[str]] = {}
         for ctx in context:
             label = ctx.names_zh[0]
+            # A county elsewhere whose pinyin is an XUAR county's (Hebei's 清河县, "Qinghe County") is kept
+            # beside the XUAR reading, so the name alone is no evidence either way; other context names
+            # give way to an XUAR name they equal.
+            homograph = bool(ctx.code) and not ctx.code.endswith("00")
+            full_label = f"{label} ({ctx.names_latin[0] if ctx.names_latin else ''})"
+            for name in (*ctx.names_zh, *ctx.names_latin) if homograph else ():
+                for twin in entries.get(fold_key(name), []):
+                    if twin.place is not None and twin.strength == "strong":
+                        self._homographs.setdefault(full_label, set()).add(twin.place.division_code)
             for name in (*ctx.names_zh, *ctx.names_latin):
-                if fold_key(name) not in xuar_keys:
-                    add(
-                        name,
-                        _Entry(
-                            None,
-                            "other",
-                            ctx,
-                            label=f"{label} ({ctx.names_latin[0] if ctx.names_latin else ''})",
-                        ),
-                    )
+                if homograph or fold_key(name) not in xuar_keys:
+                    add(name, _Entry(None, "other", ctx, label=full_label))
         self._entries = entries
         _pinyin_syllables()  # loaded once per process, here rather than inside the first record's timing
         # Structured fields only: two-syllable pinyin ("Xin Jiang", "Ha Mi"), pinyin initials ("WLMQ") and the
@@ -826,7 +830,10 @@ class LocationDetector:
         so "Baicheng, Jilin" and a bare "Baicheng" are what they were.
         """
         ctx = hit.entry.context
-        if not hit.county or ctx is None or not ctx.code or ctx.code.endswith("0000"):
+        # only a prefecture-level city (code ..00, not a province's ..0000) is ruled out by a county word:
+        # a county elsewhere of the same pinyin (Hebei's 清河县, "Qinghe County") is as much a county
+        prefecture = ctx is not None and ctx.code.endswith("00") and not ctx.code.endswith("0000")
+        if not hit.county or ctx is None or not prefecture:
             return None
         for other in hits:
             place = other.entry.place
@@ -964,6 +971,7 @@ class LocationDetector:
                     )
                     break
         self._township_signals(record, country, signals)
+        self._settle_homographs(signals)
         for field in ("address", "city", "region"):
             value = getattr(record, field)
             if value:
@@ -1120,7 +1128,7 @@ class LocationDetector:
                     hit.street
                     or entry.label in seen
                     or span_key in seen
-                    or (hit.start, hit.end) in xuar_spans
+                    or any(a < hit.end and hit.start < b for a, b in xuar_spans)
                 ):
                     continue
                 seen.update((entry.label, span_key))
@@ -1577,6 +1585,34 @@ class LocationDetector:
                 )
             )
             return
+
+    def _settle_homographs(self, signals: list[LocationSignal]) -> None:
+        """A county name shared with a county elsewhere ("Qinghe County": Altay's 青河县 or Hebei's 清河县)
+        is settled for the XUAR when the record names that XUAR county again in other words: one of its
+        townships ("Tamutuogelake Xiang" with "Xinhe County") or another of its names ("Keriya Town,
+        Yutian County"). Alone, the two readings cancel and a person decides."""
+        for i, s in enumerate(signals):
+            twins = self._homographs.get(s.matched) if s.kind == "country_context" and s.weight < 0 else None
+            if not twins:
+                continue
+            positive = [p for p in signals if p.weight > 0 and p.kind in ("place_name", "structured_region")]
+            again = next(
+                (
+                    p
+                    for p in positive
+                    if (p.field, p.span) != (s.field, s.span) and p.matched.split(" ", 1)[0][:6] in twins
+                ),
+                None,
+            )
+            if again is not None:
+                signals[i] = s.model_copy(
+                    update={
+                        "kind": "trap",
+                        "weight": 0.0,
+                        "explanation": f"'{s.span}' could be {s.matched} elsewhere in China, but the record "
+                        f"also names '{again.span}' in the same XUAR county: the XUAR reading.",
+                    }
+                )
 
     @staticmethod
     def _country_overrides(signals: list[LocationSignal]) -> bool:
