@@ -53,10 +53,12 @@ def test_dhs_html_tables_give_one_entry_per_section_with_parsed_names() -> None:
     assert haolin.effective_date == date(2022, 6, 21) and haolin.section == "2(d)(2)(B)(i)"
     hoshine = by_id["uflpa:i:hoshine-silicon-industry-shanshan-co-ltd"]
     assert hoshine.name == "Hoshine Silicon Industry (Shanshan) Co., Ltd" and hoshine.covers_subsidiaries
+    # DHS's three aliases, then the trading name from the shipped Chinese-name supplement
     assert by_id["uflpa:i:xinjiang-production-and-construction-corps"].aliases == [
         "XPCC",
         "Xinjiang Corps",
         "Bingtuan",
+        "中国新建集团",
     ]
     jwd = by_id["uflpa:ii:sichuan-jingweida-technology-group-co-ltd"]
     assert jwd.aliases == [
