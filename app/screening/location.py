@@ -1132,46 +1132,38 @@ class LocationDetector:
                 ):
                     continue
                 seen.update((entry.label, span_key))
+                # Three readings that are not the place elsewhere: a county word naming the XUAR county, a
+                # word inside a longer Chinese word, a name inside the XUAR unit the address gave first.
+                trap: tuple[str, str] | None = None
                 county = self._county_reading(hit, hits)
                 if county is not None:
-                    signals.append(
-                        LocationSignal(
-                            kind="trap",
-                            field=field,
-                            span=hit.span,
-                            matched=f"{entry.label} (a city, not the county named)",
-                            weight=0.0,
-                            explanation=f"'{hit.span}' is followed by a county word: it names "
-                            f"{county.name_en} in the XUAR, not {entry.label}, which is a prefecture-level "
-                            "city and no county.",
-                        )
+                    trap = (
+                        f"{entry.label} (a city, not the county named)",
+                        f"'{hit.span}' is followed by a county word: it names {county.name_en} in the XUAR, "
+                        f"not {entry.label}, which is a prefecture-level city and no county.",
                     )
-                    continue
-                if hit.embedded:
-                    signals.append(
-                        LocationSignal(
-                            kind="trap",
-                            field=field,
-                            span=hit.span,
-                            matched=f"{entry.label} (inside a longer word)",
-                            weight=0.0,
-                            explanation=f"'{hit.span}' is part of a longer Chinese word here, not a place "
-                            "name standing alone: not read as the place elsewhere in China.",
-                        )
+                elif hit.embedded:
+                    trap = (
+                        f"{entry.label} (inside a longer word)",
+                        f"'{hit.span}' is part of a longer Chinese word here, not a place name standing "
+                        "alone: not read as the place elsewhere in China.",
                     )
-                    continue
-                inside = self._contained_in(hit, norm, containers)
-                if inside is not None:
+                elif (inside := self._contained_in(hit, norm, containers)) is not None:
+                    trap = (
+                        f"{entry.label} (a name inside {inside.name_en})",
+                        f"'{hit.span}' follows {inside.name_en} in the address and is not an administrative "
+                        "unit there: it names something inside it (a park, a company), not the place "
+                        "elsewhere in China.",
+                    )
+                if trap is not None:
                     signals.append(
                         LocationSignal(
                             kind="trap",
                             field=field,
                             span=hit.span,
-                            matched=f"{entry.label} (a name inside {inside.name_en})",
+                            matched=trap[0],
                             weight=0.0,
-                            explanation=f"'{hit.span}' follows {inside.name_en} in the address and is not an "
-                            "administrative unit there: it names something inside it (a park, a company), "
-                            "not the place elsewhere in China.",
+                            explanation=trap[1],
                         )
                     )
                     continue
