@@ -22,6 +22,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -334,14 +335,19 @@ class ContextPlace:
     names_latin: tuple[str, ...]
 
 
-def load_context_places(path: Path = CONTEXT_FILE) -> tuple[ContextPlace, ...]:
-    """Read the other-China places file (same failure rules as the gazetteer)."""
+def _csv_rows(path: Path, what: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, row) of a reference CSV; an unreadable file names itself and what it holds."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise GazetteerError(f"{path}: cannot read the context places ({exc})") from exc
+        raise GazetteerError(f"{path}: cannot read {what} ({exc})") from exc
+    return enumerate(csv.DictReader(io.StringIO(text)), start=2)
+
+
+def load_context_places(path: Path = CONTEXT_FILE) -> tuple[ContextPlace, ...]:
+    """Read the other-China places file (same failure rules as the gazetteer)."""
     places: list[ContextPlace] = []
-    for rownum, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for rownum, row in _csv_rows(path, "the context places"):
         province = (row.get("province_code") or "").strip()
         if not re.fullmatch(r"\d{6}", province) or province.startswith("65"):
             raise GazetteerError(
@@ -383,12 +389,8 @@ def load_townships(path: Path = TOWNSHIPS_FILE) -> tuple[Township, ...]:
     Why fail loudly: a township flagged wrongly as unambiguous turns a town elsewhere in China into an XUAR
     finding, so a malformed flag must stop the load rather than default to either value.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GazetteerError(f"{path}: cannot read the townships ({exc})") from exc
     out: list[Township] = []
-    for rownum, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for rownum, row in _csv_rows(path, "the townships"):
 
         def fail(column: str, message: str, rownum: int = rownum) -> GazetteerError:
             return GazetteerError(f"{path.name}, row {rownum}, column {column}: {message}")
