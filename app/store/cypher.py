@@ -236,16 +236,21 @@ CALL (i) {{
 RETURN collect([k[0], k[1], properties(s), properties(f), properties(c), properties(i), bom]) AS rows
 """
 
-# tracegraph's server-side procedure (scripts/neo4j/procedures): the whole upstream in one call.
-SUPPLY_CLOSURE_PROCEDURE = "tracegraph.upstreamClosure"
+# tracegraph's server-side procedures (scripts/neo4j/procedures): the whole upstream in one call, with
+# its records or with their IDs only.
+SUPPLY_CLOSURE_PROCEDURES = ("tracegraph.upstreamClosure", "tracegraph.upstreamClosureIds")
 # The tenant's data version is read before the closure, in the same statement: the client keeps the
 # records it decoded per (tenant, version), and every write moves the version (`LOCK_TENANT`).
+_TENANT_VERSION = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) WITH coalesce(t.data_version, '') AS version "
 SUPPLY_CLOSURE = (
-    f"MATCH (t:{Label.TENANT} {{id: $tenant}}) WITH coalesce(t.data_version, '') AS version "
-    f"CALL {SUPPLY_CLOSURE_PROCEDURE}($tenant, $keys) YIELD rows, nodes, boms, asked "
+    f"{_TENANT_VERSION}CALL {SUPPLY_CLOSURE_PROCEDURES[0]}($tenant, $keys) YIELD rows, nodes, boms, asked "
     "RETURN version, rows, nodes, boms, asked"
 )
-HAS_PROCEDURE = "SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS found"
+SUPPLY_CLOSURE_IDS = (
+    f"{_TENANT_VERSION}CALL {SUPPLY_CLOSURE_PROCEDURES[1]}($tenant, $keys) YIELD rows, asked "
+    "RETURN version, rows, asked"
+)
+HAS_PROCEDURES = "SHOW PROCEDURES YIELD name WHERE name IN $names RETURN count(*) = size($names) AS found"
 
 GET_SOURCING = f"""
 UNWIND $keys AS k

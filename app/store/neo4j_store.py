@@ -27,6 +27,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -175,41 +176,95 @@ def _supply_by_key(rows: Iterable[Any]) -> dict[SourcingKey, list[Supply]]:
     return _sorted_groups(out)
 
 
+@dataclass(slots=True)
+class KeptRecords:
+    """The records kept for one (tenant, data version), by kind and ID (a bill of materials by its item)."""
+
+    sourcing: dict[str, Sourcing] = field(default_factory=dict)
+    facilities: dict[str, Facility] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    boms: dict[str, tuple[BomLine, ...]] = field(default_factory=dict)
+    #: reviewers' decisions per subject, `()` for a subject read and found to have none
+    reviews: dict[str, tuple[Review, ...]] = field(default_factory=dict)
+
+    def by_label(self, label: Label) -> dict[str, Any] | None:
+        """The table of a bundle record kind; `None` for other labels (lots, lists), never kept."""
+        tables: dict[Label, dict[str, Any]] = {
+            Label.SOURCING: self.sourcing,
+            Label.FACILITY: self.facilities,
+            Label.COMPANY: self.companies,
+            Label.ITEM: self.items,
+            Label.DOCUMENT: self.documents,
+        }
+        return tables.get(label)
+
+    def __len__(self) -> int:
+        tables: tuple[dict[str, Any], ...] = (
+            self.sourcing,
+            self.facilities,
+            self.companies,
+            self.items,
+            self.documents,
+            self.boms,
+            self.reviews,
+        )
+        return sum(len(table) for table in tables)
+
+
 class DecodedRecords:
-    """Records decoded from closure answers, kept per (tenant, data version) across traces.
+    """Records decoded from closure answers and reads, kept per (tenant, data version) across traces.
 
     Why: building and validating the ~4,700 records of a 1,000-state upstream costs more than the
-    server's walk, and neighbouring products share most of their suppliers. A tenant's records cannot
-    change without its data version changing (every write moves it in the same transaction), and the
-    closure statement reads the version before the nodes, so a record kept under a version is that
-    version's record. Bounded: the newest `versions` (tenant, version) pairs, each up to `per_version`
-    records (a facility record is ~1.5 kB, so at most ~0.6 GB, and only what traces touched); older ones are
-    dropped whole, and a full table stops growing (reads still decode, they just do not keep).
+    server's walk, and neighbouring products share most of their suppliers; once a trace has kept them,
+    later closures at the same version ask the server for IDs only (`tracegraph.upstreamClosureIds`),
+    which spares the server reading every property and the wire carrying them; and the records a trace
+    reads after the walk (item names, documents, reviewers' decisions) are kept the same way once its
+    snapshot has read the version (`Neo4jStore._kept`). A tenant's records cannot change without its
+    data version changing (every write moves it in the same transaction), and every record is read
+    after the version it is kept under, so it is that version's record or a newer one's.
+
+    Bounded: the newest `versions` (tenant, version) pairs, each up to `per_version` records (a facility
+    record is ~1.5 kB, so at most ~0.6 GB, and only what traces touched); older ones are dropped whole,
+    and a full table stops growing (reads still decode, they just do not keep).
     """
 
     def __init__(self, versions: int = 4, per_version: int = 100_000) -> None:
         self._versions = versions
         self._per_version = per_version
-        self._tables: OrderedDict[tuple[str, str], dict[tuple[str, ...], Any]] = OrderedDict()
+        self._tables: OrderedDict[tuple[str, str], KeptRecords] = OrderedDict()
+        #: the data version each tenant's records were last kept at
+        self._latest: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def table(self, tenant: str, version: str) -> dict[tuple[str, ...], Any] | None:
+    def table(self, tenant: str, version: str) -> KeptRecords | None:
         """The records kept for this tenant at this version (a new, empty table on first use); `None`
         before the tenant's first load, when there is nothing to keep."""
         if not version:
             return None
         key = (tenant, version)
         with self._lock:
+            self._latest[tenant] = version
             table = self._tables.get(key)
             if table is None:
-                table = self._tables[key] = {}
+                table = self._tables[key] = KeptRecords()
                 while len(self._tables) > self._versions:
                     self._tables.popitem(last=False)
             else:
                 self._tables.move_to_end(key)
             return table
 
-    def full(self, table: dict[tuple[str, ...], Any]) -> bool:
+    def holds(self, tenant: str, version: str | None = None) -> bool:
+        """Whether records are kept for `version`, or when the caller does not know it, for the version
+        the tenant's last answer came at: then a closure is worth asking for IDs only (if a load came
+        since, that costs one statement more, see `Neo4jStore.get_supply_closure`)."""
+        with self._lock:
+            version = version or self._latest.get(tenant)
+            table = self._tables.get((tenant, version)) if version is not None else None
+            return bool(table)
+
+    def full(self, table: KeptRecords) -> bool:
         return len(table) >= self._per_version
 
 
@@ -217,58 +272,82 @@ def _supply_from_closure(
     rows: Iterable[Any],
     nodes: Sequence[dict[str, Any]],
     boms: Iterable[Any],
-    kept: dict[tuple[str, ...], Any] | None = None,
+    kept: KeptRecords | None = None,
     room: bool = True,
 ) -> dict[SourcingKey, list[Supply]]:
     """The closure procedure's compact answer as `_supply_by_key` gives it: rows
-    `[buyer, item, sourcing, facility, operator, item]` whose last three are indexes into `nodes` (each
-    facility, company and item sent once), and `boms` as `[item index, [[component, props], ...]]`.
-    Each node becomes a record once, however many links point at it; with `kept` (a `DecodedRecords`
-    table of the answer's data version) a record decoded by an earlier answer is reused, and new ones
-    are added while there is `room`.
+    `[buyer, item, sourcing id, sourcing, facility, operator, item]` whose last three are indexes into
+    `nodes` (each facility, company and item sent once), and `boms` as
+    `[item index, [[component, props], ...]]`. Each node becomes a record once, however many links point
+    at it; with `kept` (a `DecodedRecords` table of the answer's data version) a record decoded by an
+    earlier answer is reused, and new ones are added while there is `room`.
     """
-    kept = {} if kept is None else kept
+    kept = KeptRecords() if kept is None else kept
     lines: dict[int, tuple[BomLine, ...]] = {}
     for index, bom in boms:
         iid = nodes[index]["item_id"]
-        key = ("bom", iid)
-        found = kept.get(key)
+        found = kept.boms.get(iid)
         if found is None:
             parts = sorted((c, p) for c, p in bom if c is not None)
             found = tuple(bom_line(iid, c, p) for c, p in parts)
             if room:
-                kept[key] = found
+                kept.boms[iid] = found
         lines[index] = found
     facilities: dict[int, Facility] = {}
     companies: dict[int, Company] = {}
     items: dict[int, Item] = {}
 
-    def record(index: int, built: dict[int, Any], kind: str, field: str, model: Any) -> Any:
+    def record(index: int, built: dict[int, Any], table: dict[str, Any], id_field: str, model: Any) -> Any:
         got = built.get(index)
         if got is None:
             props = nodes[index]
-            key = (kind, props[field])
-            got = kept.get(key)
+            got = table.get(props[id_field])
             if got is None:
                 got = model.from_fields(props)
                 if room:
-                    kept[key] = got
+                    table[props[id_field]] = got
             built[index] = got
         return got
 
     out: dict[SourcingKey, list[Supply]] = {}
-    for buyer, item_id, sprops, fi, ci, ii in rows:
-        fac = None if fi is None else record(fi, facilities, "f", "facility_id", Facility)
-        operator = None if ci is None else record(ci, companies, "c", "company_id", Company)
-        item = None if ii is None else record(ii, items, "i", "item_id", Item)
-        skey = ("s", buyer, item_id, sprops["supplier_facility_id"], str(sprops.get("valid_from", "")))
-        sourcing = kept.get(skey)
+    for buyer, item_id, sid, sprops, fi, ci, ii in rows:
+        fac = None if fi is None else record(fi, facilities, kept.facilities, "facility_id", Facility)
+        operator = None if ci is None else record(ci, companies, kept.companies, "company_id", Company)
+        item = None if ii is None else record(ii, items, kept.items, "item_id", Item)
+        sourcing = kept.sourcing.get(sid)
         if sourcing is None:
             sourcing = Sourcing.from_fields(sprops)
             if room:
-                kept[skey] = sourcing
+                kept.sourcing[sid] = sourcing
         out.setdefault((buyer, item_id), []).append(
             Supply(sourcing, fac, operator, item, lines.get(ii, ()) if ii is not None else ())
+        )
+    return _sorted_groups(out)
+
+
+def _supply_from_ids(
+    rows: Iterable[Sequence[str | None]], kept: KeptRecords
+) -> dict[SourcingKey, list[Supply]]:
+    """The IDs-only closure answer, `[sourcing, facility, operator, item]` per row, from kept records
+    (`Neo4jStore` has fetched any that were missing before calling this)."""
+    out: dict[SourcingKey, list[Supply]] = {}
+    sourcing, facilities, companies, items, boms = (
+        kept.sourcing,
+        kept.facilities,
+        kept.companies,
+        kept.items,
+        kept.boms,
+    )
+    for sid, fid, cid, iid in rows:
+        row = sourcing[sid]  # type: ignore[index]
+        out.setdefault((row.buyer_key, row.item_id), []).append(
+            Supply(
+                row,
+                None if fid is None else facilities[fid],
+                None if cid is None else companies[cid],
+                None if iid is None else items[iid],
+                () if iid is None else boms[iid],
+            )
         )
     return _sorted_groups(out)
 
@@ -654,11 +733,37 @@ class Neo4jStore:
         ):
             tx = session.begin_transaction(timeout=timeout_s or self._timeout)
             self._local.tx = tx
+            self._local.versions = {}
             try:
                 yield
             finally:
                 self._local.tx = None
+                self._local.versions = {}
                 tx.close()
+
+    def _noted_version(self, tenant: str, version: str) -> None:
+        """Remember, for the rest of this thread's snapshot, the tenant's version read in it: records read
+        after it are kept under it (see `_kept`)."""
+        if getattr(self._local, "tx", None) is not None and version:
+            self._local.versions[tenant] = version
+
+    def _kept(self, tenant: str) -> KeptRecords | None:
+        """The kept records of the version this snapshot read for the tenant, if it read one.
+
+        Neo4j reads commit-by-commit (read committed), so a record read after the version was read is that
+        version's or a newer one's; kept under the older version, it is only ever served to readers that
+        read that version, who could have read the newer record themselves. A record read before the
+        version is never kept, which is what could make a table stale.
+        """
+        version = self._snapshot_version(tenant)
+        return None if version is None else self._decoded.table(tenant, version)
+
+    def _snapshot_version(self, tenant: str) -> str | None:
+        """The tenant's version as this thread's open snapshot read it, if it did."""
+        if getattr(self._local, "tx", None) is None:
+            return None
+        versions: dict[str, str] = self._local.versions
+        return versions.get(tenant)
 
     def data_version(self, tenant: str) -> str:
         """The tenant's data version, "" before the first load; 503 while a staged first load runs."""
@@ -668,7 +773,9 @@ class Neo4jStore:
                 f"tenant '{tenant}' is being loaded for the first time; its data is not ready yet",
                 retry_after=30,
             )
-        return str(rows[0]["data_version"]) if rows else ""
+        version = str(rows[0]["data_version"]) if rows else ""
+        self._noted_version(tenant, version)
+        return version
 
     def tenant_info(self, tenant: str) -> TenantInfo:
         """Data version ("" before the first load) and record counts per kind."""
@@ -709,8 +816,22 @@ class Neo4jStore:
 
     def get_bom(self, tenant: str, parent_ids: Collection[str]) -> dict[str, list[BomLine]]:
         """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
+        kept = self._kept(tenant)
+        wanted = sorted(set(parent_ids))
+        if kept is not None:
+            todo = [p for p in wanted if p not in kept.boms]
+            if todo:
+                got = self._read_bom(tenant, todo)
+                if not self._decoded.full(kept):
+                    kept.boms.update((p, tuple(got.get(p, ()))) for p in todo)
+                else:
+                    return {p: lines for p in wanted if (lines := list(got.get(p) or kept.boms.get(p, ())))}
+            return {p: list(kept.boms[p]) for p in wanted if kept.boms[p]}
+        return self._read_bom(tenant, wanted)
+
+    def _read_bom(self, tenant: str, parent_ids: Sequence[str]) -> dict[str, list[BomLine]]:
         out: dict[str, list[BomLine]] = {}
-        for chunk in _chunks(sorted(set(parent_ids)), self._batch_size):
+        for chunk in _chunks(parent_ids, self._batch_size):
             for parent, component, props in self._collected(cypher.GET_BOM, tenant=tenant, ids=list(chunk)):
                 out.setdefault(parent, []).append(bom_line(parent, component, props))
         for lines in out.values():
@@ -727,11 +848,32 @@ class Neo4jStore:
 
     def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
         """The whole upstream in one call to tracegraph's server-side procedure when the server has it
-        (`scripts/neo4j.sh` builds it into the plugins folder); otherwise tier by tier."""
+        (`scripts/neo4j.sh` builds it into the plugins folder); otherwise tier by tier.
+
+        Once records are kept for the tenant's version (`DecodedRecords`), the server is asked for IDs
+        only and the few records not yet kept are read by ID; an answer that finds most of them missing
+        (a load since the last trace) is asked again with its records. Both reads share one transaction,
+        so they see one version.
+        """
         if not self._has_closure_procedure():
             return supply_closure_by_tiers(self, tenant, keys)
         wanted = [[b, i] for b, i in sorted(set(keys))]
-        records = self._read(cypher.SUPPLY_CLOSURE, tenant=tenant, keys=wanted)
+        with self.snapshot():
+            if self._decoded.holds(tenant, self._snapshot_version(tenant)):
+                records = self._read(cypher.SUPPLY_CLOSURE_IDS, tenant=tenant, keys=wanted)
+                if not records:
+                    return SupplyClosure(rows={}, asked=frozenset())
+                got = records[0]
+                self._noted_version(tenant, str(got["version"]))
+                kept = self._decoded.table(tenant, str(got["version"]))
+                if kept is not None and self._fill_kept(tenant, got["rows"], kept):
+                    return SupplyClosure(
+                        rows=_supply_from_ids(got["rows"], kept),
+                        asked=frozenset((b, i) for b, i in got["asked"]),
+                    )
+            records = self._read(cypher.SUPPLY_CLOSURE, tenant=tenant, keys=wanted)
+            if records:
+                self._noted_version(tenant, str(records[0]["version"]))
         if not records:
             return SupplyClosure(rows={}, asked=frozenset())
         got = records[0]
@@ -747,13 +889,60 @@ class Neo4jStore:
             asked=frozenset((b, i) for b, i in got["asked"]),
         )
 
+    def _fill_kept(self, tenant: str, rows: Sequence[Sequence[Any]], kept: KeptRecords) -> bool:
+        """Read by ID the records an IDs-only closure names that `kept` lacks, and keep them; `False`
+        (nothing read) when more than a quarter of the rows miss one, where the closure with its records
+        is cheaper than reading them by ID, or when the table is full (the closure with its records is
+        then decoded without keeping them)."""
+        sourcing: set[str] = set()
+        facilities: set[str] = set()
+        companies: set[str] = set()
+        items: set[str] = set()
+        boms: set[str] = set()
+        misses = 0
+        for sid, fid, cid, iid in rows:
+            miss = False
+            if sid not in kept.sourcing:
+                sourcing.add(sid)
+                miss = True
+            if fid is not None and fid not in kept.facilities:
+                facilities.add(fid)
+                miss = True
+            if cid is not None and cid not in kept.companies:
+                companies.add(cid)
+                miss = True
+            if iid is not None and iid not in kept.items:
+                items.add(iid)
+                miss = True
+            if iid is not None and iid not in kept.boms:  # an item read by ID is kept without its lines
+                boms.add(iid)
+                miss = True
+            misses += miss
+        if not misses:
+            return True
+        if misses * 4 > len(rows) or self._decoded.full(kept):
+            return False
+        kept.sourcing.update(self.get_sourcing_by_id(tenant, sourcing))
+        kept.facilities.update(self.get_facilities(tenant, facilities))
+        kept.companies.update(self.get_companies(tenant, companies))
+        kept.items.update(self.get_items(tenant, items))
+        lines = self.get_bom(tenant, boms)
+        kept.boms.update((iid, tuple(lines.get(iid, ()))) for iid in boms)
+        # A record deleted since the closure ran (reads are read committed): ask again with records.
+        return (
+            sourcing <= kept.sourcing.keys()
+            and facilities <= kept.facilities.keys()
+            and companies <= kept.companies.keys()
+            and items <= kept.items.keys()
+        )
+
     def _has_closure_procedure(self) -> bool:
         """Whether the server has the closure procedure (asked once; `use_procedures=False` skips it)."""
         if self._closure_procedure is None:
             if not self._use_procedures:
                 self._closure_procedure = False
             else:
-                found = self._read(cypher.HAS_PROCEDURE, name=cypher.SUPPLY_CLOSURE_PROCEDURE)
+                found = self._read(cypher.HAS_PROCEDURES, names=list(cypher.SUPPLY_CLOSURE_PROCEDURES))
                 self._closure_procedure = bool(found and found[0]["found"])
         return self._closure_procedure
 
@@ -949,8 +1138,20 @@ class Neo4jStore:
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
         """Decisions per subject, sorted by (list, entry)."""
+        kept = self._kept(tenant)
+        wanted = sorted(set(subjects))
+        if kept is not None:
+            todo = [s for s in wanted if s not in kept.reviews]
+            got = self._read_reviews(tenant, todo) if todo else {}
+            if todo and not self._decoded.full(kept):
+                kept.reviews.update((s, tuple(got.get(s, ()))) for s in todo)
+            found = {s: list(got[s]) if s in got else list(kept.reviews.get(s, ())) for s in wanted}
+            return {s: reviews for s, reviews in found.items() if reviews}
+        return self._read_reviews(tenant, wanted)
+
+    def _read_reviews(self, tenant: str, subjects: Sequence[str]) -> dict[str, list[Review]]:
         out: dict[str, list[Review]] = {}
-        for chunk in _chunks(sorted(set(subjects)), self._batch_size):
+        for chunk in _chunks(subjects, self._batch_size):
             for props in self._collected(cypher.GET_REVIEWS, tenant=tenant, subjects=list(chunk)):
                 review = Review.from_props(props)
                 out.setdefault(review.subject, []).append(review)
@@ -960,11 +1161,18 @@ class Neo4jStore:
 
     # -- plumbing ------------------------------------------------------------------------------------
     def _get(self, tenant: str, label: Label, rtype: type[R], ids: Collection[str]) -> dict[str, R]:
+        """Records by ID; inside a snapshot that read the tenant's version, kept ones are not read again."""
+        wanted = sorted(set(ids))
+        kept = self._kept(tenant)
+        table = None if kept is None else kept.by_label(label)
+        out: dict[str, R] = {} if table is None else {i: table[i] for i in wanted if i in table}
+        todo = [i for i in wanted if i not in out]
         query = cypher.get_nodes(label)
-        out: dict[str, R] = {}
-        for chunk in _chunks(sorted(set(ids)), self._batch_size):
+        for chunk in _chunks(todo, self._batch_size):
             for props in self._collected(query, tenant=tenant, ids=list(chunk)):
                 out[props["id"]] = rtype.from_props(props)
+        if kept is not None and table is not None and todo and not self._decoded.full(kept):
+            table.update((i, out[i]) for i in todo if i in out)
         return dict(sorted(out.items()))
 
     def _collected(self, query: str, **params: Any) -> list[Any]:

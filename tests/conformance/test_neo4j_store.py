@@ -21,9 +21,11 @@ from app.store.memory import MemoryStore
 from app.store.neo4j_store import (
     WRITE_ORDER,
     DecodedRecords,
+    KeptRecords,
     Neo4jStore,
     _ramped_chunks,
     _supply_from_closure,
+    _supply_from_ids,
 )
 from graph_schema import SCHEMA_VERSION, Label, migrations
 from tests.builders import bom_line, bundle, company, facility, item, sourcing
@@ -369,34 +371,126 @@ def test_decoded_records_are_kept_per_tenant_and_version_and_bounded() -> None:
     kept = DecodedRecords(versions=2, per_version=3)
     assert kept.table("t", "") is None  # before a tenant's first load there is nothing to keep
     v1 = kept.table("t", "v1")
-    assert v1 is not None
-    v1[("f", "F1")] = "record"
-    assert kept.table("t", "v1") is v1
+    assert v1 is not None and not kept.holds("t")  # an empty table is not worth asking for IDs
+    v1.facilities["F1"] = facility("F1", "C1")
+    assert kept.table("t", "v1") is v1 and kept.holds("t") and kept.holds("t", "v1")
+    assert not kept.holds("t", "v0") and not kept.holds("other")
     assert kept.table("other", "v1") is not v1  # tenants never share a table
     kept.table("t", "v2")  # a third table: the least recently used one, ("t", "v1"), is dropped whole
-    assert kept.table("t", "v1") == {}
-    assert not kept.full({("x", str(i)): i for i in range(2)})
-    assert kept.full({("x", str(i)): i for i in range(3)})
+    assert not kept.holds("t", "v1") and len(kept.table("t", "v1") or KeptRecords()) == 0
+    full = KeptRecords(items={"I1": item("I1")}, boms={"I1": ()})
+    assert not kept.full(full)
+    full.reviews["company:C1"] = ()  # "no decision" is kept too, and counts
+    assert kept.full(full)
 
 
 def test_a_closure_answer_reuses_kept_records_and_keeps_new_ones_only_while_there_is_room() -> None:
     """The decoding half of the closure cache, on an answer shaped as the procedure sends it."""
-    rows = [["", "P", {"item_id": "P", "supplier_facility_id": "F1"}, 0, 1, 2]]
+    sid = "P|F1||"
+    rows = [["", "P", sid, {"item_id": "P", "supplier_facility_id": "F1"}, 0, 1, 2]]
     nodes = [
         {"facility_id": "F1", "company_id": "C1", "country": "CN"},
         {"company_id": "C1", "name": "Maker", "country": "CN"},
         {"item_id": "P", "name": "Product", "kind": "product"},
     ]
     boms = [[2, [["A", {"quantity": 2.0}]]]]
-    full: dict[tuple[str, ...], object] = {}
+    full = KeptRecords()
     first = _supply_from_closure(rows, nodes, boms, full, room=False)
-    assert full == {}  # a full table is not grown, and the answer is decoded all the same
+    assert len(full) == 0  # a full table is not grown, and the answer is decoded all the same
     [supply] = first[("", "P")]
     assert supply.operator is not None and supply.operator.name == "Maker"
     assert [line.quantity for line in supply.bom] == [2.0]
-    kept: dict[tuple[str, ...], object] = {}
+    kept = KeptRecords()
     _supply_from_closure(rows, nodes, boms, kept, room=True)
-    assert set(kept) == {("f", "F1"), ("c", "C1"), ("i", "P"), ("bom", "P"), ("s", "", "P", "F1", "")}
+    tables = (kept.facilities, kept.companies, kept.items, kept.boms, kept.sourcing)
+    assert [set(table) for table in tables] == [{"F1"}, {"C1"}, {"P"}, {"P"}, {sid}]
     # a later answer of the same version gets the very records kept, not new copies
     [again] = _supply_from_closure(rows, nodes, boms, kept, room=True)[("", "P")]
-    assert again.operator is kept[("c", "C1")] and again.sourcing is kept[("s", "", "P", "F1", "")]
+    assert again.operator is kept.companies["C1"] and again.sourcing is kept.sourcing[sid]
+    # and an IDs-only answer, read against the kept records, is the same supply
+    assert _supply_from_ids([[sid, "F1", "C1", "P"]], kept) == first
+
+
+def _spy_reads(store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements the store reads with, in order, from now on."""
+    asked: list[str] = []
+    real_read = store._read
+
+    def spying(query: str, **params: Any) -> list[dict[str, Any]]:
+        asked.append(query)
+        return real_read(query, **params)
+
+    monkeypatch.setattr(store, "_read", spying)
+    return asked
+
+
+@neo4j
+def test_a_repeated_closure_asks_for_ids_and_reads_only_what_it_lacks(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one closure the server sends IDs only; records missing from the kept table are read by ID,
+    and a load in between (nothing kept for the new version) gets the closure with its records."""
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    neo4j_store.write_bundle(tenant, _upstream_bundle(), "v1")
+    plain = Neo4jStore(Settings(store=StoreBackend.NEO4J, neo4j_procedures=False))
+    asked = _spy_reads(neo4j_store, monkeypatch)
+    try:
+        expected = plain.get_supply_closure(tenant, [("", "P")])
+        first = neo4j_store.get_supply_closure(tenant, [("", "P")])
+        assert cypher.SUPPLY_CLOSURE in asked and cypher.SUPPLY_CLOSURE_IDS not in asked
+        asked.clear()
+        second = neo4j_store.get_supply_closure(tenant, [("", "P")])
+        assert asked == [cypher.SUPPLY_CLOSURE_IDS]
+        assert dict(first.rows) == dict(second.rows) == dict(expected.rows) and second.asked == expected.asked
+        # A record the table lost is read by ID, in the same transaction, and kept again.
+        kept = neo4j_store._decoded.table(tenant, "v1")
+        assert kept is not None
+        del kept.facilities["S2"]
+        asked.clear()
+        third = neo4j_store.get_supply_closure(tenant, [("", "P")])
+        assert asked == [cypher.SUPPLY_CLOSURE_IDS, cypher.get_nodes(Label.FACILITY)]
+        assert "S2" in kept.facilities and dict(third.rows) == dict(expected.rows)
+        del kept.boms["A"]  # as when the item was read by ID: kept without its bill of materials
+        asked.clear()
+        assert dict(neo4j_store.get_supply_closure(tenant, [("", "P")]).rows) == dict(expected.rows)
+        assert asked == [cypher.SUPPLY_CLOSURE_IDS, cypher.GET_BOM]
+        # Most rows missing a record: the closure is asked again with its records.
+        kept.sourcing.clear()
+        asked.clear()
+        assert dict(neo4j_store.get_supply_closure(tenant, [("", "P")]).rows) == dict(expected.rows)
+        assert asked == [cypher.SUPPLY_CLOSURE_IDS, cypher.SUPPLY_CLOSURE] and len(kept.sourcing) == 8
+        # A load moves the version: the IDs answer finds nothing kept and the records come along.
+        changed = _upstream_bundle()
+        changed.facilities[1] = changed.facilities[1].model_copy(update={"name": "Renamed maker"})
+        neo4j_store.write_bundle(tenant, changed, "v2")
+        asked.clear()
+        fourth = neo4j_store.get_supply_closure(tenant, [("", "P")])
+        assert asked == [cypher.SUPPLY_CLOSURE_IDS, cypher.SUPPLY_CLOSURE]
+        [row] = fourth.rows[("T", "P")]
+        assert row.facility is not None and row.facility.name == "Renamed maker"
+    finally:
+        plain.close()
+
+
+@neo4j
+def test_records_read_in_a_snapshot_after_its_version_are_not_read_again(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    neo4j_store.write_bundle(tenant, _upstream_bundle(), "v1")
+    asked = _spy_reads(neo4j_store, monkeypatch)
+    subject = "company:C1"
+    for _ in range(2):
+        with neo4j_store.snapshot():
+            assert neo4j_store.data_version(tenant) == "v1"
+            asked.clear()
+            assert set(neo4j_store.get_facilities(tenant, ["M", "S1", "NOPE"])) == {"M", "S1"}
+            assert neo4j_store.get_reviews(tenant, [subject]) == {}
+            assert [line.component_item_id for line in neo4j_store.get_bom(tenant, ["P"])["P"]] == ["A", "B"]
+    assert asked == [cypher.get_nodes(Label.FACILITY)]  # the second snapshot read only the missing ID
+    # Outside a snapshot nothing is kept: no version was read first.
+    asked.clear()
+    neo4j_store.get_facilities(tenant, ["M"])
+    assert asked == [cypher.get_nodes(Label.FACILITY)]

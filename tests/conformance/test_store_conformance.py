@@ -484,6 +484,26 @@ def test_reviews_replace_by_id_and_stay_in_their_tenant(store: GraphStore, tenan
     assert store.get_reviews(tenant + "-other", ["company:C1"]) == {}
 
 
+def test_a_snapshot_after_a_write_reads_what_the_write_changed(store: GraphStore, tenant: str) -> None:
+    """Records a store keeps between reads (the Neo4j store, per data version) never outlive a write."""
+    store.write_bundle(tenant, _upstream_bundle(), "v1")
+    for _ in range(2):  # the second snapshot may be served from what the first kept
+        with store.snapshot():
+            assert store.data_version(tenant) == "v1"
+            assert store.get_reviews(tenant, ["company:C1"]) == {}
+            assert store.get_facilities(tenant, ["M"])["M"].name is None
+            assert [line.component_item_id for line in store.get_bom(tenant, ["P"])["P"]] == ["A", "B"]
+    decision = review("company:C1", "UFLPA", "E1", ReviewVerdict.REJECTED)
+    store.put_review(tenant, decision, "v2")
+    changed = _upstream_bundle()
+    changed.facilities[1] = changed.facilities[1].model_copy(update={"name": "Renamed maker"})
+    store.write_bundle(tenant, changed, "v3")
+    with store.snapshot():
+        assert store.data_version(tenant) == "v3"
+        assert store.get_reviews(tenant, ["company:C1"]) == {"company:C1": [decision]}
+        assert store.get_facilities(tenant, ["M"])["M"].name == "Renamed maker"
+
+
 # -- schema ------------------------------------------------------------------------------------------
 
 

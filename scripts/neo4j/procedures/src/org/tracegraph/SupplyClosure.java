@@ -2,6 +2,7 @@ package org.tracegraph;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +31,9 @@ import org.neo4j.procedure.Procedure;
  * components?") and follows every answer, a superset of what the walk follows. It returns the sourcing
  * rows with each facility, company and item once (rows point at them by index: a supplier site serving
  * many links would otherwise be sent and decoded once per link), plus the keys it asked, so the walk can
- * tell "asked, no rows" from "not asked" and fall back to the store for the latter. The verdict logic
- * stays in one place: `app/trace/walk.py`.
+ * tell "asked, no rows" from "not asked" and fall back to the store for the latter. A second procedure
+ * runs the same walk and answers with IDs only, for a client that already holds the records. The
+ * verdict logic stays in one place: `app/trace/walk.py`.
  *
  * <p>Scoped by tenant: the start rows are looked up by (tenant, buyer_key, item_id); everything after
  * is reached through relationships, which only ever join nodes of one tenant.
@@ -57,8 +59,9 @@ public class SupplyClosure {
 
     public static class Output {
         /**
-         * [buyer_key, item_id, sourcing fields, supplier facility, operator, item] per sourcing row; the
-         * last three are indexes into {@code nodes} (null when absent), so each node travels once.
+         * [buyer_key, item_id, sourcing id, sourcing fields, supplier facility, operator, item] per
+         * sourcing row; the last three are indexes into {@code nodes} (null when absent), so each node
+         * travels once.
          */
         public List<List<Object>> rows;
         /** The facilities, companies and items the rows point at, each once, without bookkeeping keys. */
@@ -80,19 +83,93 @@ public class SupplyClosure {
         }
     }
 
+    public static class IdOutput {
+        /** [sourcing id, supplier facility id, operator id, item id] per sourcing row (null when absent). */
+        public List<List<String>> rows;
+        /** Every (buyer_key, item_id) key the closure asked, rows or not. */
+        public List<List<String>> asked;
+
+        public IdOutput(List<List<String>> rows, List<List<String>> asked) {
+            this.rows = rows;
+            this.asked = asked;
+        }
+    }
+
+    /** What the walk reports for each sourcing row it reaches; the two procedures differ only here. */
+    private interface Visitor {
+        /** Called once per sourcing row reached, with the nodes it points at (null when absent). */
+        void row(Node sourcing, Node facility, Node operator, Node item);
+
+        /** Whether the visitor wants the line properties of bills of materials. */
+        boolean wantsLines();
+
+        /** The item's [component id, line properties] pairs, the first time the item is met. */
+        void bom(Node item, List<Object> lines);
+    }
+
     @Procedure(name = "tracegraph.upstreamClosure", mode = Mode.READ)
     @Description("tracegraph.upstreamClosure(tenant, keys) - every sourcing row upstream of the (buyer, item) keys")
     public Stream<Output> supplyClosure(@Name("tenant") String tenant, @Name("keys") List<List<String>> keys) {
         List<List<Object>> rows = new ArrayList<>();
+        Map<Long, Long> nodeIndex = new HashMap<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        List<List<Object>> boms = new ArrayList<>();
+        List<List<String>> asked = walk(tenant, keys, new Visitor() {
+            public void row(Node s, Node facility, Node operator, Node item) {
+                List<Object> row = new ArrayList<>(7);
+                row.add(s.getProperty("buyer_key", ""));
+                row.add(s.getProperty("item_id", ""));
+                row.add(s.getProperty("id", ""));
+                row.add(fields(s, SOURCING_BOOKKEEPING));
+                row.add(index(facility, nodeIndex, nodes));
+                row.add(index(operator, nodeIndex, nodes));
+                row.add(index(item, nodeIndex, nodes));
+                rows.add(row);
+            }
+
+            public boolean wantsLines() {
+                return true;
+            }
+
+            public void bom(Node item, List<Object> lines) {
+                boms.add(List.of(index(item, nodeIndex, nodes), lines));
+            }
+        });
+        return Stream.of(new Output(rows, nodes, boms, asked));
+    }
+
+    /**
+     * The same walk, answering with IDs only: for a client that already holds the records (decoded from
+     * an earlier answer at the same data version), reading and sending every property again is most of
+     * the cost of a deep closure.
+     */
+    @Procedure(name = "tracegraph.upstreamClosureIds", mode = Mode.READ)
+    @Description("tracegraph.upstreamClosureIds(tenant, keys) - the IDs of every sourcing row upstream of the keys")
+    public Stream<IdOutput> supplyClosureIds(@Name("tenant") String tenant, @Name("keys") List<List<String>> keys) {
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> asked = walk(tenant, keys, new Visitor() {
+            public void row(Node s, Node facility, Node operator, Node item) {
+                rows.add(Arrays.asList(
+                        (String) s.getProperty("id", ""), id(facility), id(operator), id(item)));
+            }
+
+            public boolean wantsLines() {
+                return false;
+            }
+
+            public void bom(Node item, List<Object> lines) {}
+        });
+        return Stream.of(new IdOutput(rows, asked));
+    }
+
+    /** Breadth first over sourcing nodes from the start keys; returns every key asked. */
+    private List<List<String>> walk(String tenant, List<List<String>> keys, Visitor visitor) {
         List<List<String>> asked = new ArrayList<>();
         Set<String> askedKeys = new HashSet<>();
         Set<String> states = new HashSet<>();
         ArrayDeque<Node> frontier = new ArrayDeque<>();
         Map<Long, Map<String, List<Node>>> buysByFacility = new HashMap<>();
         Map<Long, List<String>> componentsByItem = new HashMap<>();
-        Map<Long, Long> nodeIndex = new HashMap<>();
-        List<Map<String, Object>> nodes = new ArrayList<>();
-        List<List<Object>> boms = new ArrayList<>();
 
         for (List<String> k : keys) {
             if (askedKeys.add(k.get(0) + "\u0000" + k.get(1))) {
@@ -105,7 +182,7 @@ public class SupplyClosure {
                 frontier.add(s);
             }
         }
-        // Breadth first over sourcing nodes: each emitted row leads to the state (item, supplier).
+        // Each emitted row leads to the state (item, supplier).
         while (!frontier.isEmpty()) {
             Node s = frontier.poll();
             Relationship supplied = s.getSingleRelationship(SUPPLIED_BY, Direction.OUTGOING);
@@ -117,27 +194,20 @@ public class SupplyClosure {
                 Relationship op = facility.getSingleRelationship(OPERATES, Direction.INCOMING);
                 operator = op == null ? null : op.getStartNode();
             }
+            visitor.row(s, facility, operator, item);
             // The bill of materials travels once per item, beside the item's node.
             List<String> components = List.of();
-            Long itemIndex = index(item, nodeIndex, nodes);
             if (item != null) {
                 components = componentsByItem.get(item.getId());
                 if (components == null) {
-                    List<Object> bom = new ArrayList<>();
-                    components = components(item, bom);
+                    List<Object> lines = visitor.wantsLines() ? new ArrayList<>() : null;
+                    components = components(item, lines);
                     componentsByItem.put(item.getId(), components);
-                    boms.add(List.of(itemIndex, bom));
+                    if (lines != null) {
+                        visitor.bom(item, lines);
+                    }
                 }
             }
-            List<Object> row = new ArrayList<>(6);
-            row.add(s.getProperty("buyer_key", ""));
-            row.add(s.getProperty("item_id", ""));
-            row.add(fields(s, SOURCING_BOOKKEEPING));
-            row.add(index(facility, nodeIndex, nodes));
-            row.add(index(operator, nodeIndex, nodes));
-            row.add(itemIndex);
-            rows.add(row);
-
             if (facility == null || item == null) {
                 continue;
             }
@@ -157,7 +227,11 @@ public class SupplyClosure {
                 }
             }
         }
-        return Stream.of(new Output(rows, nodes, boms, asked));
+        return asked;
+    }
+
+    private static String id(Node node) {
+        return node == null ? null : (String) node.getProperty("id");
     }
 
     /** A facility's purchases (sourcing rows delivered to it) by item, read once per facility. */
@@ -170,13 +244,15 @@ public class SupplyClosure {
         return out;
     }
 
-    /** The item's component IDs; fills `bom` with [component id, line properties] pairs. */
-    private static List<String> components(Node item, List<Object> bom) {
+    /** The item's component IDs; fills `lines` (when given) with [component id, line properties] pairs. */
+    private static List<String> components(Node item, List<Object> lines) {
         List<String> ids = new ArrayList<>();
         for (Relationship r : item.getRelationships(Direction.OUTGOING, HAS_COMPONENT)) {
             String cid = (String) r.getEndNode().getProperty("id");
             ids.add(cid);
-            bom.add(List.of(cid, r.getAllProperties()));
+            if (lines != null) {
+                lines.add(List.of(cid, r.getAllProperties()));
+            }
         }
         return ids;
     }
