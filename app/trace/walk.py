@@ -18,7 +18,7 @@ How it runs:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -289,20 +289,20 @@ def find_cycles(
     on_path: dict[N, int] = {root: 0}
     path: list[N] = [root]
     done: set[N] = set()
-    stack: list[tuple[N, int]] = [(root, 0)]
+    # each frame: a node on the path and the iterator over its links (asked once per node)
+    stack: list[tuple[N, Iterator[tuple[L, N]]]] = [(root, iter(links(root)))]
     while stack:
-        node, index = stack[-1]
-        out = links(node)
-        if index < len(out):
-            stack[-1] = (node, index + 1)
-            link, target = out[index]
+        node, out = stack[-1]
+        step = next(out, None)
+        if step is not None:
+            link, target = step
             if target in on_path:
                 back.add((node, link))
                 cycles.append([*path[on_path[target] :], target])
             elif target not in done:
                 on_path[target] = len(path)
                 path.append(target)
-                stack.append((target, 0))
+                stack.append((target, iter(links(target))))
         else:
             stack.pop()
             path.pop()

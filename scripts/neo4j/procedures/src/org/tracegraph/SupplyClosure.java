@@ -97,8 +97,8 @@ public class SupplyClosure {
 
     /** What the walk reports for each sourcing row it reaches; the two procedures differ only here. */
     private interface Visitor {
-        /** Called once per sourcing row reached, with the nodes it points at (null when absent). */
-        void row(Node sourcing, Node facility, Node operator, Node item);
+        /** Called once per sourcing row reached, with the nodes it points at and their IDs (null when absent). */
+        void row(Node sourcing, Node facility, String fid, Node operator, String cid, Node item, String iid);
 
         /** Whether the visitor wants the line properties of bills of materials. */
         boolean wantsLines();
@@ -115,7 +115,7 @@ public class SupplyClosure {
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<List<Object>> boms = new ArrayList<>();
         List<List<String>> asked = walk(tenant, keys, new Visitor() {
-            public void row(Node s, Node facility, Node operator, Node item) {
+            public void row(Node s, Node facility, String fid, Node operator, String cid, Node item, String iid) {
                 List<Object> row = new ArrayList<>(7);
                 row.add(s.getProperty("buyer_key", ""));
                 row.add(s.getProperty("item_id", ""));
@@ -148,9 +148,8 @@ public class SupplyClosure {
     public Stream<IdOutput> supplyClosureIds(@Name("tenant") String tenant, @Name("keys") List<List<String>> keys) {
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> asked = walk(tenant, keys, new Visitor() {
-            public void row(Node s, Node facility, Node operator, Node item) {
-                rows.add(Arrays.asList(
-                        (String) s.getProperty("id", ""), id(facility), id(operator), id(item)));
+            public void row(Node s, Node facility, String fid, Node operator, String cid, Node item, String iid) {
+                rows.add(Arrays.asList((String) s.getProperty("id", ""), fid, cid, iid));
             }
 
             public boolean wantsLines() {
@@ -182,7 +181,10 @@ public class SupplyClosure {
                 frontier.add(s);
             }
         }
-        // Each emitted row leads to the state (item, supplier).
+        // Each emitted row leads to the state (item, supplier). Facilities and items recur on many rows:
+        // their IDs and operators are read once per node.
+        Map<Long, String> ids = new HashMap<>();
+        Map<Long, Node> operators = new HashMap<>();
         while (!frontier.isEmpty()) {
             Node s = frontier.poll();
             Relationship supplied = s.getSingleRelationship(SUPPLIED_BY, Direction.OUTGOING);
@@ -191,10 +193,14 @@ public class SupplyClosure {
             Node item = ofItem == null ? null : ofItem.getEndNode();
             Node operator = null;
             if (facility != null) {
-                Relationship op = facility.getSingleRelationship(OPERATES, Direction.INCOMING);
-                operator = op == null ? null : op.getStartNode();
+                operator = operators.computeIfAbsent(facility.getId(), id -> {
+                    Relationship op = facility.getSingleRelationship(OPERATES, Direction.INCOMING);
+                    return op == null ? null : op.getStartNode();
+                });
             }
-            visitor.row(s, facility, operator, item);
+            String fid = id(facility, ids);
+            String iid = id(item, ids);
+            visitor.row(s, facility, fid, operator, id(operator, ids), item, iid);
             // The bill of materials travels once per item, beside the item's node.
             List<String> components = List.of();
             if (item != null) {
@@ -211,8 +217,6 @@ public class SupplyClosure {
             if (facility == null || item == null) {
                 continue;
             }
-            String fid = (String) facility.getProperty("id");
-            String iid = (String) item.getProperty("id");
             if (!states.add(iid + "\u0000" + fid)) {
                 continue;
             }
@@ -230,8 +234,9 @@ public class SupplyClosure {
         return asked;
     }
 
-    private static String id(Node node) {
-        return node == null ? null : (String) node.getProperty("id");
+    /** The node's `id` property, read once per node; null for no node. */
+    private static String id(Node node, Map<Long, String> ids) {
+        return node == null ? null : ids.computeIfAbsent(node.getId(), k -> (String) node.getProperty("id"));
     }
 
     /** A facility's purchases (sourcing rows delivered to it) by item, read once per facility. */
