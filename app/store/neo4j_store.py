@@ -29,6 +29,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Literal, Protocol, TypeVar
 
 from neo4j import (
@@ -188,6 +189,8 @@ class KeptRecords:
     boms: dict[str, tuple[BomLine, ...]] = field(default_factory=dict)
     #: reviewers' decisions per subject, `()` for a subject read and found to have none
     reviews: dict[str, tuple[Review, ...]] = field(default_factory=dict)
+    #: each sourcing row's (buyer, item) key and supply, assembled from the records above on first use
+    supplies: dict[str, tuple[SourcingKey, Supply]] = field(default_factory=dict)
 
     def by_label(self, label: Label) -> dict[str, Any] | None:
         """The table of a bundle record kind; `None` for other labels (lots, lists), never kept."""
@@ -325,31 +328,32 @@ def _supply_from_closure(
     return _sorted_groups(out)
 
 
-def _supply_from_ids(
-    rows: Iterable[Sequence[str | None]], kept: KeptRecords
-) -> dict[SourcingKey, list[Supply]]:
+def _supply_from_ids(rows: Iterable[Sequence[Any]], kept: KeptRecords) -> dict[SourcingKey, list[Supply]]:
     """The IDs-only closure answer, `[sourcing, facility, operator, item]` per row, from kept records
-    (`Neo4jStore` has fetched any that were missing before calling this)."""
-    out: dict[SourcingKey, list[Supply]] = {}
-    sourcing, facilities, companies, items, boms = (
-        kept.sourcing,
-        kept.facilities,
-        kept.companies,
-        kept.items,
-        kept.boms,
-    )
+    (`Neo4jStore` has fetched any that were missing before calling this). A row's supply is assembled
+    once per version: its sourcing row's relationships cannot change without the version changing."""
+    supplies = kept.supplies
+    grouped: dict[SourcingKey, list[tuple[str, Supply]]] = {}
     for sid, fid, cid, iid in rows:
-        row = sourcing[sid]  # type: ignore[index]
-        out.setdefault((row.buyer_key, row.item_id), []).append(
-            Supply(
-                row,
-                None if fid is None else facilities[fid],
-                None if cid is None else companies[cid],
-                None if iid is None else items[iid],
-                () if iid is None else boms[iid],
+        got = supplies.get(sid)
+        if got is None:
+            row = kept.sourcing[sid]
+            got = supplies[sid] = (
+                (row.buyer_key, row.item_id),
+                Supply(
+                    row,
+                    None if fid is None else kept.facilities[fid],
+                    None if cid is None else kept.companies[cid],
+                    None if iid is None else kept.items[iid],
+                    () if iid is None else kept.boms[iid],
+                ),
             )
-        )
-    return _sorted_groups(out)
+        grouped.setdefault(got[0], []).append((sid, got[1]))
+    # `_sorted_groups`' order (keys, then rows by sourcing ID), sorting on the IDs at hand
+    return {
+        key: [supply for _, supply in sorted(group, key=itemgetter(0))]
+        for key, group in sorted(grouped.items())
+    }
 
 
 class _Results(Protocol):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
+from pydantic import TypeAdapter
 
 from app.errors import NotFoundError
 from app.perf import gc_paused
@@ -68,9 +69,11 @@ class State(NamedTuple):
         return f"product:{self.item_id}" if not self.facility_id else f"{self.item_id}@{self.facility_id}"
 
 
-@dataclass(frozen=True)
-class Link:
-    """A followed sourcing row: `target` supplies `item_id` to the state that holds this link."""
+class Link(NamedTuple):
+    """A followed sourcing row: `target` supplies `item_id` to the state that holds this link.
+
+    A named tuple for the same reason as `State`: a deep trace makes thousands, and a frozen dataclass
+    sets each field through `object.__setattr__`."""
 
     target: State
     item_id: str
@@ -591,22 +594,25 @@ def _trace(store: GraphStore, tenant: str, product_id: str, rules: Sequence[Risk
         for loop in raw_cycles
     ]
 
-    nodes = [_map_node(root, walk, cache, risk_at)] + [_map_node(s, walk, cache, risk_at) for s in states]
-    edges = sorted(
-        (
-            MapEdge(
-                source=s.node_id,
-                target=lk.target.node_id,
-                item_id=lk.item_id,
-                sourcing_id=lk.sourcing.sourcing_id,
-                share=lk.sourcing.share,
-                document_ids=list(lk.sourcing.document_ids),
-                cycle=(s, lk.sourcing.sourcing_id) in back,
-            )
-            for s, links in walk.links.items()
-            for lk in links
-        ),
-        key=lambda e: (e.source, e.target, e.sourcing_id),
+    # The map is most of a big document: its thousands of nodes and edges are validated in one call each.
+    nodes = _MAP_NODES.validate_python([_map_node(s, walk, cache, risk_at) for s in (root, *states)])
+    edges = _MAP_EDGES.validate_python(
+        sorted(
+            (
+                {
+                    "source": s.node_id,
+                    "target": lk.target.node_id,
+                    "item_id": lk.item_id,
+                    "sourcing_id": lk.sourcing.sourcing_id,
+                    "share": lk.sourcing.share,
+                    "document_ids": list(lk.sourcing.document_ids),
+                    "cycle": (s, lk.sourcing.sourcing_id) in back,
+                }
+                for s, links in walk.links.items()
+                for lk in links
+            ),
+            key=lambda e: (e["source"], e["target"], e["sourcing_id"]),
+        )
     )
     stats = TraceStats(
         states=len(states),
@@ -646,17 +652,22 @@ def site_fields(fac: Facility | None, company: Company | None) -> dict[str, Any]
     }
 
 
-def _map_node(state: State, walk: _Walk, cache: TraceCache, risk_at: dict[str, Severity]) -> MapNode:
+_MAP_NODES = TypeAdapter(list[MapNode])
+_MAP_EDGES = TypeAdapter(list[MapEdge])
+
+
+def _map_node(state: State, walk: _Walk, cache: TraceCache, risk_at: dict[str, Severity]) -> dict[str, Any]:
+    """A supply-map node's fields (validated with the others, see `_MAP_NODES`)."""
     item = cache.items.get(state.item_id)
     fac = cache.facilities.get(state.facility_id) if state.facility_id else None
     company = cache.companies.get(fac.company_id) if fac else None
-    return MapNode(
-        id=state.node_id,
-        item_id=state.item_id,
-        item_name=item.name if item else None,
-        facility_id=state.facility_id or None,
+    return {
+        "id": state.node_id,
+        "item_id": state.item_id,
+        "item_name": item.name if item else None,
+        "facility_id": state.facility_id or None,
         **site_fields(fac, company),
-        tier=walk.tiers[state],
-        role=walk.roles.get(state, Role.UNTRACED),
-        risk=risk_at.get(state.facility_id) if state.facility_id else None,
-    )
+        "tier": walk.tiers[state],
+        "role": walk.roles.get(state, Role.UNTRACED),
+        "risk": risk_at.get(state.facility_id) if state.facility_id else None,
+    }
