@@ -191,6 +191,8 @@ class ListMatchRule:
         found = self._matches.get(key)
         if found is None:
             found = self._matches[key] = tuple(self.matcher.match(company_to_record(company)))
+        if not found:  # most suppliers: nothing for a decision to confirm or reject
+            return []
         return apply_reviews(found, reviews.get(company_subject(company.company_id), ()))
 
     def assess(self, ctx: FacilityContext) -> list[Signal]:
