@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graph_schema import (
     ApiKey,
@@ -98,10 +98,11 @@ class LotLink:
         return cls(output_lot_id, input_lot_id, event_id, props.get("quantity"), props.get("uom"))
 
 
-@dataclass(frozen=True)
-class Supply:
+class Supply(NamedTuple):
     """A sourcing row with what the walk needs next: the supplier facility, its operator, the item and
-    the item's bill of materials (sorted by component). `None` where a record is not loaded."""
+    the item's bill of materials (sorted by component). `None` where a record is not loaded.
+
+    A named tuple: a deep upstream has thousands, built and unpacked on every tier of a walk."""
 
     sourcing: Sourcing
     facility: Facility | None

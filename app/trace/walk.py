@@ -127,27 +127,29 @@ class TraceCache:
 
     def supply(self, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """The sourcing rows for `keys`, keeping the supplier facilities and operators that come along."""
+        ahead = self._ahead
         missing = [k for k in keys if k not in self._ahead_asked]
-        rows = {k: self._ahead[k] for k in sorted(keys) if k in self._ahead}
+        rows = {k: ahead[k] for k in keys if k in ahead}
         if missing:  # not covered by the prefetch (a store without one): ask the store
             rows.update(self.store.get_supply(self.tenant, sorted(missing)))
         out: dict[SourcingKey, list[Sourcing]] = {}
         parents: set[str] = set()
+        facilities, companies, items = self.facilities, self.companies, self.items
         for key, group in rows.items():
             out[key] = [row.sourcing for row in group]
-            for row in group:
-                if row.facility is not None:
-                    self.facilities[row.facility.facility_id] = row.facility
-                if row.operator is not None:
-                    self.companies[row.operator.company_id] = row.operator
-                    self._seen_companies.add(row.operator.company_id)
-                    if row.operator.parent_company_id:
-                        parents.add(row.operator.parent_company_id)
-                if row.item is not None and row.item.item_id not in self._seen_items:
-                    self.items[row.item.item_id] = row.item
-                    self._seen_items.add(row.item.item_id)
-                    self.bom[row.item.item_id] = list(row.bom)
-                    self._seen_boms.add(row.item.item_id)
+            for _, facility, operator, item, bom in group:
+                if facility is not None:
+                    facilities[facility.facility_id] = facility
+                if operator is not None and operator.company_id not in companies:
+                    companies[operator.company_id] = operator
+                    self._seen_companies.add(operator.company_id)
+                    if operator.parent_company_id:
+                        parents.add(operator.parent_company_id)
+                if item is not None and item.item_id not in self._seen_items:
+                    items[item.item_id] = item
+                    self._seen_items.add(item.item_id)
+                    self.bom[item.item_id] = list(bom)
+                    self._seen_boms.add(item.item_id)
         self.load_owners(parents)
         return out
 
