@@ -25,10 +25,11 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from operator import itemgetter
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -820,18 +821,7 @@ class Neo4jStore:
 
     def get_bom(self, tenant: str, parent_ids: Collection[str]) -> dict[str, list[BomLine]]:
         """Bill-of-materials lines per parent item, sorted by component; parents without lines absent."""
-        kept = self._kept(tenant)
-        wanted = sorted(set(parent_ids))
-        if kept is not None:
-            todo = [p for p in wanted if p not in kept.boms]
-            if todo:
-                got = self._read_bom(tenant, todo)
-                if not self._decoded.full(kept):
-                    kept.boms.update((p, tuple(got.get(p, ()))) for p in todo)
-                else:
-                    return {p: lines for p in wanted if (lines := list(got.get(p) or kept.boms.get(p, ())))}
-            return {p: list(kept.boms[p]) for p in wanted if kept.boms[p]}
-        return self._read_bom(tenant, wanted)
+        return self._kept_groups(tenant, lambda kept: kept.boms, parent_ids, partial(self._read_bom, tenant))
 
     def _read_bom(self, tenant: str, parent_ids: Sequence[str]) -> dict[str, list[BomLine]]:
         out: dict[str, list[BomLine]] = {}
@@ -1142,16 +1132,8 @@ class Neo4jStore:
 
     def get_reviews(self, tenant: str, subjects: Collection[str]) -> dict[str, list[Review]]:
         """Decisions per subject, sorted by (list, entry)."""
-        kept = self._kept(tenant)
-        wanted = sorted(set(subjects))
-        if kept is not None:
-            todo = [s for s in wanted if s not in kept.reviews]
-            got = self._read_reviews(tenant, todo) if todo else {}
-            if todo and not self._decoded.full(kept):
-                kept.reviews.update((s, tuple(got.get(s, ()))) for s in todo)
-            found = {s: list(got[s]) if s in got else list(kept.reviews.get(s, ())) for s in wanted}
-            return {s: reviews for s, reviews in found.items() if reviews}
-        return self._read_reviews(tenant, wanted)
+        read = partial(self._read_reviews, tenant)
+        return self._kept_groups(tenant, lambda kept: kept.reviews, subjects, read)
 
     def _read_reviews(self, tenant: str, subjects: Sequence[str]) -> dict[str, list[Review]]:
         out: dict[str, list[Review]] = {}
@@ -1178,6 +1160,28 @@ class Neo4jStore:
         if kept is not None and table is not None and todo and not self._decoded.full(kept):
             table.update((i, out[i]) for i in todo if i in out)
         return dict(sorted(out.items()))
+
+    def _kept_groups(
+        self,
+        tenant: str,
+        table_of: Callable[[KeptRecords], dict[str, tuple[T, ...]]],
+        keys: Collection[str],
+        read: Callable[[Sequence[str]], dict[str, list[T]]],
+    ) -> dict[str, list[T]]:
+        """Groups by key (bill-of-materials lines by item, decisions by subject), inside a snapshot that
+        read the tenant's version read once per version: a key found to have none is kept as `()`, which
+        is most of them. Keys without a group are left out, as `read` leaves them."""
+        wanted = sorted(set(keys))
+        kept = self._kept(tenant)
+        if kept is None:
+            return read(wanted)
+        table = table_of(kept)
+        todo = [k for k in wanted if k not in table]
+        got = read(todo) if todo else {}
+        if todo and not self._decoded.full(kept):
+            table.update((k, tuple(got.get(k, ()))) for k in todo)
+        found = {k: list(got[k]) if k in got else list(table.get(k, ())) for k in wanted}
+        return {k: group for k, group in found.items() if group}
 
     def _collected(self, query: str, **params: Any) -> list[Any]:
         """The `rows` list of a query that returns one record with everything collected into it."""
