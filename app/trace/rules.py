@@ -21,9 +21,9 @@ matcher's decision: a rejected possible match stops firing, a confirmed one fire
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from types import MappingProxyType
+from typing import NamedTuple, Protocol
 
 from app.screening.location import LocationDetector, default_location_detector
 from app.screening.matcher import EntityMatcher, company_to_record
@@ -37,15 +37,16 @@ OFAC_SDN = "OFAC_SDN"
 OFAC_BLOCKING_SHARE = 50.0
 
 
-@dataclass(frozen=True)
-class FacilityContext:
+class FacilityContext(NamedTuple):
     """A facility with what its risk depends on: its operator, the operator's owners (nearest first)
-    and reviewers' decisions on those companies, by review subject (`company:<id>`)."""
+    and reviewers' decisions on those companies, by review subject (`company:<id>`).
+
+    A named tuple: a trace builds one per facility it reaches, a thousand in a deep one."""
 
     facility: Facility
     operator: Company | None
     owners: Sequence[Company]
-    reviews: Mapping[str, Sequence[Review]] = field(default_factory=dict)
+    reviews: Mapping[str, Sequence[Review]] = MappingProxyType({})
 
 
 class RiskRule(Protocol):
