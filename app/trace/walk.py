@@ -298,9 +298,9 @@ def find_cycles(
     stack: list[tuple[N, Iterator[tuple[L, N]]]] = [(root, iter(links(root)))]
     while stack:
         node, out = stack[-1]
-        step = next(out, None)
-        if step is not None:
-            link, target = step
+        edge = next(out, None)
+        if edge is not None:
+            link, target = edge
             if target in on_path:
                 back.add((node, link))
                 cycles.append([*path[on_path[target] :], target])
