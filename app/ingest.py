@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Sequence
-from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field
 
 from app.errors import BundleInvalidError
 from app.perf import gc_paused
 from app.store.base import GraphStore, RecordKind
 from graph_schema import BomLine, Bundle
-from graph_schema.records import Record
+from graph_schema.records import Record, records_adapter
 from loaders.bundle import validate_bundle
 
 R = TypeVar("R", bound=Record)
@@ -94,15 +93,9 @@ def next_data_version(previous: str, changes: Bundle) -> str:
         changes.documents,
     ):
         if records:
-            digest.update(_list_adapter(type(records[0])).dump_json(list(records)))
+            digest.update(records_adapter(type(records[0])).dump_json(list(records)))
             digest.update(b"\n")
     return digest.hexdigest()[:16]
-
-
-@cache
-def _list_adapter(kind: type[Record]) -> TypeAdapter[list[Any]]:
-    """One serializer per record class (building one costs more than using it)."""
-    return TypeAdapter(list[kind])  # type: ignore[valid-type]
 
 
 #: the steps of a load as a progress bar shows them: validate, compare each kind, write

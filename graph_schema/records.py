@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 _T = TypeVar("_T")
 
@@ -136,6 +137,14 @@ class Record(BaseModel):
             return cls.model_validate(props)
         except ValidationError:
             return cls.from_props(props)
+
+
+@cache
+def records_adapter(kind: type[Record]) -> TypeAdapter[list[Any]]:
+    """One validator and serializer per record class for whole lists: a bundle's tens of thousands of rows
+    are validated (or dumped) in one call into pydantic's core instead of one call per record, about
+    twice as fast; building an adapter costs more than using one, hence the cache."""
+    return TypeAdapter(list[kind])  # type: ignore[valid-type]
 
 
 class Company(Record):

@@ -49,7 +49,7 @@ from graph_schema import (
     RegistrationScheme,
     Sourcing,
 )
-from graph_schema.records import Record
+from graph_schema.records import Record, records_adapter
 from loaders.epcis import normalize_gtin, validate_gln
 from loaders.iso3166 import ALPHA2, suggest
 
@@ -917,15 +917,19 @@ def _through_loaded(cycle: list[_Edge]) -> bool:
 def _build(tables: Mapping[str, _Table], problems: list[Problem]) -> Bundle:
     built: dict[str, list[Any]] = {}
     for file, spec in _SPECS.items():
-        records: list[Record] = []
         table = tables.get(file)
-        for row in table.rows if table else ():
-            try:
-                records.append(spec.model.model_validate(row.values))
-            except ValidationError as exc:  # a parser let through what the model refuses: still a problem
-                for error in exc.errors():
-                    column = str(error["loc"][0]) if error["loc"] else None
-                    problems.append(Problem(file, row.row, column, str(error["msg"])))
+        rows = table.rows if table else []
+        records: list[Record] = []
+        try:  # the whole file in one call; a refusal is rare, and then each row is asked for its problems
+            records = records_adapter(spec.model).validate_python([row.values for row in rows])
+        except ValidationError:
+            for row in rows:
+                try:
+                    records.append(spec.model.model_validate(row.values))
+                except ValidationError as exc:  # a parser let through what the model refuses: a problem
+                    for error in exc.errors():
+                        column = str(error["loc"][0]) if error["loc"] else None
+                        problems.append(Problem(file, row.row, column, str(error["msg"])))
         records.sort(key=lambda record: record.key)
         built[file.removesuffix(".csv")] = records
     return Bundle(**built)

@@ -41,6 +41,24 @@ def test_row_with_more_cells_than_the_header(tmp_path: Path) -> None:
     assert "4 cells" in parsed.problems[0].reason and "3 columns" in parsed.problems[0].reason
 
 
+def test_a_value_the_record_refuses_after_parsing_is_still_a_problem_with_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are validated a whole file at a time; when the model refuses a value a column's parser let
+    through (the parsers are meant to catch everything first), each row is asked again so the problem
+    still names its file, row and column."""
+    import dataclasses
+
+    from loaders import bundle as module
+
+    spec = module._SPECS["items.csv"]
+    lenient = tuple(dataclasses.replace(c, parse=None) if c.name == "kind" else c for c in spec.columns)
+    monkeypatch.setitem(module._SPECS, "items.csv", dataclasses.replace(spec, columns=lenient))
+    parsed = read_csvs(tmp_path, items="item_id,name,kind\nI1,Shirt,product\nI2,Gadget,gizmo")
+    problem = only(parsed)
+    assert where(problem) == ("items.csv", 3, "kind") and "product" in problem.reason
+
+
 @pytest.mark.parametrize(
     ("file", "text", "column", "expected"),
     [
