@@ -355,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _size_args(args: argparse.Namespace) -> str:
-    """The command-line words that reproduce this run's bundle."""
+    """The command-line words that reproduce this run's bundle and measurements."""
     if args.products:
         words = f"--products {args.products}"
     else:
@@ -364,6 +364,11 @@ def _size_args(args: argparse.Namespace) -> str:
         words += f" --shared-components {args.shared_components}"
     if args.share_xuar != 0.02:
         words += f" --share-xuar {args.share_xuar}"
+    # and how it was measured, where that differs from the defaults
+    if args.loads != 3:
+        words += f" --loads {args.loads}"
+    if args.deep_repeats != 100:
+        words += f" --deep-repeats {args.deep_repeats}"
     return words
 
 
