@@ -54,6 +54,11 @@ class Row:
     note: str = ""
 
 
+#: defaults of how a run measures (the header's command names them when a run used others)
+LOADS = 3
+DEEP_REPEATS = 100
+
+
 def pct(samples: Sequence[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -284,10 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--deep-repeats",
         type=int,
-        default=100,
+        default=DEEP_REPEATS,
         help="traces of the deep product (the first, cold, is also reported apart)",
     )
-    parser.add_argument("--loads", type=int, default=3, help="measured loads (the median is reported)")
+    parser.add_argument("--loads", type=int, default=LOADS, help="measured loads (the median is reported)")
     parser.add_argument(
         "--no-warmup",
         dest="warmup",
@@ -365,9 +370,9 @@ def _size_args(args: argparse.Namespace) -> str:
     if args.share_xuar != 0.02:
         words += f" --share-xuar {args.share_xuar}"
     # and how it was measured, where that differs from the defaults
-    if args.loads != 3:
+    if args.loads != LOADS:
         words += f" --loads {args.loads}"
-    if args.deep_repeats != 100:
+    if args.deep_repeats != DEEP_REPEATS:
         words += f" --deep-repeats {args.deep_repeats}"
     return words
 
