@@ -884,10 +884,10 @@ class Neo4jStore:
         )
 
     def _fill_kept(self, tenant: str, rows: Sequence[Sequence[Any]], kept: KeptRecords) -> bool:
-        """Read by ID the records an IDs-only closure names that `kept` lacks, and keep them; `False`
-        (nothing read) when more than a quarter of the rows miss one, where the closure with its records
-        is cheaper than reading them by ID, or when the table is full (the closure with its records is
-        then decoded without keeping them)."""
+        """Read by ID the records an IDs-only closure names that `kept` (the table of the snapshot's
+        version) lacks, so that they are kept; `False` (nothing read) when more than a quarter of the rows
+        miss one, where the closure with its records is cheaper than reading them by ID, or when the table
+        is full (the closure with its records is then decoded without keeping them)."""
         sourcing: set[str] = set()
         facilities: set[str] = set()
         companies: set[str] = set()
@@ -916,18 +916,20 @@ class Neo4jStore:
             return True
         if misses * 4 > len(rows) or self._decoded.full(kept):
             return False
-        kept.sourcing.update(self.get_sourcing_by_id(tenant, sourcing))
-        kept.facilities.update(self.get_facilities(tenant, facilities))
-        kept.companies.update(self.get_companies(tenant, companies))
-        kept.items.update(self.get_items(tenant, items))
-        lines = self.get_bom(tenant, boms)
-        kept.boms.update((iid, tuple(lines.get(iid, ()))) for iid in boms)
-        # A record deleted since the closure ran (reads are read committed): ask again with records.
+        # Inside this snapshot, which has read `kept`'s version, the reads by ID keep what they read.
+        self.get_sourcing_by_id(tenant, sourcing)
+        self.get_facilities(tenant, facilities)
+        self.get_companies(tenant, companies)
+        self.get_items(tenant, items)
+        self.get_bom(tenant, boms)
+        # Not all kept (a record deleted since the closure ran, reads being read committed, or the table
+        # filled meanwhile): ask again with records.
         return (
             sourcing <= kept.sourcing.keys()
             and facilities <= kept.facilities.keys()
             and companies <= kept.companies.keys()
             and items <= kept.items.keys()
+            and boms <= kept.boms.keys()
         )
 
     def _has_closure_procedure(self) -> bool:
