@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -27,7 +27,7 @@ from app.evidence.documents import (
     document_file,
     upload_document_file,
 )
-from app.evidence.pack import EvidencePack, assemble_pack
+from app.evidence.pack import EvidencePack, TraceRecords, build_pack, read_trace_records
 from app.evidence.readiness import ProductReadiness, assess_readiness, checklist_in_force
 from app.ingest import LoadReport, load_bundle
 from app.jobs import JobRunner
@@ -96,6 +96,20 @@ class ProductPage(BaseModel):
     next_cursor: str | None = Field(
         None, description="Pass as `cursor` to get the next page; absent on the last page."
     )
+
+
+class TraceView(NamedTuple):
+    """A product's or a lot's trace with its readiness and the records they name, of one data version:
+    what an evidence pack is built from and what the auditor's trace page shows."""
+
+    trace: TraceResult
+    readiness: ProductReadiness
+    records: TraceRecords
+
+
+def _pack(view: TraceView) -> EvidencePack:
+    records = view.records
+    return build_pack(view.trace, records.documents, records.companies, records.facilities, view.readiness)
 
 
 class TraceService:
@@ -317,21 +331,29 @@ class TraceService:
             lambda: trace_lot(self.store, tenant, canonical, rules),
         )
 
-    # -- evidence packs (`app.evidence.pack`) -----------------------------------------------------------
-    def evidence_pack(self, tenant: str, product_id: str, checklist_path: Path | None = None) -> EvidencePack:
-        """A product's evidence pack: its trace, its readiness and the records they name, read in one
-        snapshot so the whole pack is of one data version (404 for a product the tenant does not have)."""
+    # -- evidence packs (`app.evidence.pack`) and the auditor's pages -------------------------------------
+    def product_view(self, tenant: str, product_id: str, checklist_path: Path | None = None) -> TraceView:
+        """A product's trace, its readiness and the records they name, read in one snapshot so that all
+        of it is of one data version (404 for a product the tenant does not have)."""
         with self.store.snapshot():
             trace = self.trace(tenant, product_id)
             readiness = self.readiness(tenant, product_id, checklist_path)
-            return assemble_pack(self.store, tenant, trace, readiness)
+            return TraceView(trace, readiness, read_trace_records(self.store, tenant, trace))
 
-    def lot_evidence_pack(self, tenant: str, lot_id: str, checklist_path: Path | None = None) -> EvidencePack:
-        """A lot's evidence pack, built like a product's from the lot's trace."""
+    def lot_view(self, tenant: str, lot_id: str, checklist_path: Path | None = None) -> TraceView:
+        """A lot's trace, readiness and records, like `product_view` (any identifier form of the lot)."""
         with self.store.snapshot():
             trace = self.trace_lot(tenant, lot_id)
-            readiness = self.lot_readiness(tenant, lot_id, checklist_path)
-            return assemble_pack(self.store, tenant, trace, readiness)
+            readiness = self.lot_readiness(tenant, trace.lot_id, checklist_path)
+            return TraceView(trace, readiness, read_trace_records(self.store, tenant, trace))
+
+    def evidence_pack(self, tenant: str, product_id: str, checklist_path: Path | None = None) -> EvidencePack:
+        """A product's evidence pack, built from `product_view`."""
+        return _pack(self.product_view(tenant, product_id, checklist_path))
+
+    def lot_evidence_pack(self, tenant: str, lot_id: str, checklist_path: Path | None = None) -> EvidencePack:
+        """A lot's evidence pack, built like a product's from the lot's view."""
+        return _pack(self.lot_view(tenant, lot_id, checklist_path))
 
     def list_products(
         self, tenant: str, verdict: Verdict | None = None, cursor: str | None = None, limit: int = 50

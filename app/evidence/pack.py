@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -281,7 +282,7 @@ def build_pack(
     readiness: ProductReadiness | None = None,
     stamped_at: date | None = None,
 ) -> EvidencePack:
-    """The pack for one trace, from the records it names (`pack_inputs` says which to read).
+    """The pack for one trace, from the records it names (`read_trace_records` reads them).
 
     Pure and deterministic: the service reads the records in the trace's snapshot and passes them in,
     so tests build packs from hand-made records and two builds of the same data are identical. A lot
@@ -373,18 +374,37 @@ def build_pack(
     )
 
 
-def pack_inputs(trace: TraceResult) -> tuple[set[str], set[str], set[str]]:
-    """(document IDs, company IDs, facility IDs) a pack of this trace reads, without the issuers.
+class TraceRecords(NamedTuple):
+    """The tenant's stored records a trace names: what a pack and the auditor's page show beside it."""
 
-    Companies include every owner a list signal names, so the tier table can give their addresses.
+    documents: dict[str, Document]
+    companies: dict[str, Company]
+    facilities: dict[str, Facility]
+
+
+def read_trace_records(store: GraphStore, tenant: str, trace: TraceResult) -> TraceRecords:
+    """Read every record a trace names; call it inside the trace's `store.snapshot()` so that they are
+    of the trace's data version.
+
+    One reader for the pack and the auditor's page, so both show the same records: the documents on its
+    links and their issuers, every facility of the map and of its gaps with its operator and the
+    operator's owner, and every owner a list signal names (the tier table gives their addresses).
     """
-    documents = {d for edge in trace.supply_map.edges for d in edge.document_ids}
+    document_ids = {d for edge in trace.supply_map.edges for d in edge.document_ids}
     facility_ids = {n.facility_id for n in trace.supply_map.nodes if n.facility_id}
     facility_ids |= {g.at_facility_id for g in trace.gaps if g.at_facility_id}
     company_ids = {n.company_id for n in trace.supply_map.nodes if n.company_id}
     for finding in trace.findings:
         company_ids |= {s.subject_id for s in finding.signals if s.subject == "company"}
-    return documents, company_ids, facility_ids
+    documents = store.get_documents(tenant, sorted(document_ids))
+    facilities = store.get_facilities(tenant, sorted(facility_ids))
+    company_ids |= {d.issuer_company_id for d in documents.values() if d.issuer_company_id}
+    company_ids |= {f.company_id for f in facilities.values()}
+    companies = store.get_companies(tenant, sorted(company_ids))
+    owners = {c.parent_company_id for c in companies.values() if c.parent_company_id} - companies.keys()
+    if owners:
+        companies.update(store.get_companies(tenant, sorted(owners)))
+    return TraceRecords(documents, companies, facilities)
 
 
 def _root_id(smap: SupplyMap, product_id: str) -> str:
@@ -846,20 +866,3 @@ def _contents(counts: PackCounts, finding_rows: int) -> list[ContentsEntry]:
         ContentsEntry(number=i, anchor=anchor, title=title, entries=n)
         for i, (anchor, title, n) in enumerate(sections, 1)
     ]
-
-
-def assemble_pack(
-    store: GraphStore, tenant: str, trace: TraceResult, readiness: ProductReadiness | None
-) -> EvidencePack:
-    """Read the records a trace names (documents, their issuers, operators, owners, facilities) and
-    build its pack; call it inside the trace's `store.snapshot()` so all of it is one data version."""
-    document_ids, company_ids, facility_ids = pack_inputs(trace)
-    documents = store.get_documents(tenant, sorted(document_ids))
-    company_ids |= {d.issuer_company_id for d in documents.values() if d.issuer_company_id}
-    return build_pack(
-        trace,
-        documents,
-        store.get_companies(tenant, sorted(company_ids)),
-        store.get_facilities(tenant, sorted(facility_ids)),
-        readiness,
-    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request, Response
@@ -35,7 +35,8 @@ from app.api.security import (
 from app.config import AuthMode, Settings
 from app.errors import ForbiddenError, TracegraphError, UnauthorizedError
 from app.keys import KeyVerifier
-from app.service import TraceService
+from app.service import TraceService, TraceView
+from app.trace.models import LotTraceResult
 from app.web import view
 
 log = logging.getLogger("tracegraph.web")
@@ -168,31 +169,23 @@ def search_page(
 @router.get("/ui/products/{product_id}")
 def product_page(request: Request, svc: Svc, caller: PageReader, product_id: str) -> HTMLResponse:
     """One product: verdict, the tier graph, findings with their paths, gaps, readiness, the packs."""
-    trace = svc.trace(caller.tenant, product_id).model_dump(mode="json")
-    readiness = svc.readiness(caller.tenant, product_id).model_dump(mode="json")
     base = f"/v1/products/{quote(product_id, safe='')}/evidence-pack"
-    return _trace_page(request, svc, caller, trace, base, readiness)
+    return _trace_page(request, caller, svc.product_view(caller.tenant, product_id), base)
 
 
 @router.get("/ui/lots/{lot_id}")
 def lot_page(request: Request, svc: Svc, caller: PageReader, lot_id: str) -> HTMLResponse:
     """One lot: the product page's layout, from the lot's trace through its recorded inputs."""
-    result = svc.trace_lot(caller.tenant, lot_id)
-    readiness = svc.lot_readiness(caller.tenant, result.lot_id).model_dump(mode="json")
-    base = f"/v1/lots/{quote(result.lot_id, safe='')}/evidence-pack"
-    return _trace_page(request, svc, caller, result.model_dump(mode="json"), base, readiness)
+    lot = svc.lot_view(caller.tenant, lot_id)
+    base = f"/v1/lots/{quote(cast(LotTraceResult, lot.trace).lot_id, safe='')}/evidence-pack"
+    return _trace_page(request, caller, lot, base)
 
 
-def _trace_page(
-    request: Request,
-    svc: Svc,
-    caller: Principal,
-    trace: dict[str, Any],
-    pack_base: str,
-    readiness: dict[str, Any],
-) -> HTMLResponse:
+def _trace_page(request: Request, caller: Principal, shown: TraceView, pack_base: str) -> HTMLResponse:
     """The product and lot pages are one page: a lot trace has every field of a product trace."""
-    page = view.trace_view(svc, caller.tenant, trace)
+    trace = shown.trace.model_dump(mode="json")
+    readiness = shown.readiness.model_dump(mode="json")
+    page = view.trace_view(trace, shown.records)
     page["readiness"] = readiness
     context = {
         "trace": trace,

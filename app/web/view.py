@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from app.evidence.pack import TraceRecords
 from app.service import TraceService
 from app.trace.models import Verdict
 from graph_schema import ItemKind
@@ -138,8 +139,9 @@ def _node_label(node: Mapping[str, Any]) -> str:
     return f"{where}\n{what}" + (f" · lot {node['lot_id']}" if node.get("lot_id") else "")
 
 
-def trace_view(svc: TraceService, tenant: str, trace: Mapping[str, Any]) -> dict[str, Any]:
-    """The page's embedded document for a product or lot trace (`trace` is its JSON form)."""
+def trace_view(trace: Mapping[str, Any], records: TraceRecords) -> dict[str, Any]:
+    """The page's embedded document for a product or lot trace (`trace` is its JSON form), with the
+    records `read_trace_records` read in the trace's snapshot."""
     supply = trace["supply_map"]
     root = next(n["id"] for n in supply["nodes"] if n["role"] == "product")
     tiers = {n["id"]: n["tier"] for n in supply["nodes"]}
@@ -221,13 +223,7 @@ def trace_view(svc: TraceService, tenant: str, trace: Mapping[str, Any]) -> dict
             element["position"] = positions[element["data"]["id"]]
 
     facility_ids = sorted({n["facility_id"] for n in supply["nodes"] if n["facility_id"]})
-    facilities = svc.store.get_facilities(tenant, facility_ids)
-    company_ids = {f.company_id for f in facilities.values()}
-    companies = svc.store.get_companies(tenant, sorted(company_ids))
-    parents = {c.parent_company_id for c in companies.values() if c.parent_company_id} - company_ids
-    companies.update(svc.store.get_companies(tenant, sorted(parents)))
-    document_ids = sorted({d for e in supply["edges"] for d in e.get("document_ids", [])})
-    documents = svc.store.get_documents(tenant, document_ids)
+    facilities, companies, documents = records.facilities, records.companies, records.documents
 
     signals: dict[str, list[Any]] = defaultdict(list)
     for finding in trace["findings"]:

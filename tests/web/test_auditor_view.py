@@ -131,6 +131,18 @@ def test_show_path_and_the_keyboard_table_reach_the_same_details(live_demo: Live
     expect(panel).to_contain_text(match["list_version"])
 
 
+def test_a_links_documents_name_their_issuer_as_the_pack_does(live_demo: LiveServer, page: Page) -> None:
+    pack_url = f"{live_demo.url}/v1/products/{FLAGGED}/evidence-pack"
+    pack = httpx.get(pack_url, params={"format": "json"}, timeout=30).json()
+    exhibit = next(e for e in pack["exhibits"] if e["issuer_name"])
+    trace = api_trace(live_demo, FLAGGED)
+    edge = next(e for e in trace["supply_map"]["edges"] if exhibit["document_id"] in e["document_ids"])
+    page.goto(f"{live_demo.url}/ui/products/{FLAGGED}")
+    click_node(page, edge["target"])
+    rows = page.locator("#panel tr", has_text=exhibit["document_id"])
+    expect(rows.first).to_contain_text(exhibit["issuer_name"])
+
+
 def test_the_pdf_pack_downloads_and_names_the_product_and_the_finding(
     live_demo: LiveServer, page: Page
 ) -> None:

@@ -161,9 +161,10 @@
       if (!d.document_ids.length) {
         box.appendChild(el("p", "No documents on file for this link.", "missing"));
       } else {
-        table(box, ["Document", "Type", "Number", "Issued", "SHA-256"], d.document_ids.map(function (id) {
+        table(box, ["Document", "Type", "Number", "Issued", "Issuer", "SHA-256"], d.document_ids.map(function (id) {
           var doc = data.documents[id] || {};
-          return [id, doc.type || "", doc.number || "", doc.issued_on || "", doc.sha256 ? doc.sha256.slice(0, 12) + "…" : "none"];
+          var issuer = doc.issuer_company_id ? (data.companies[doc.issuer_company_id] || {}).name || doc.issuer_company_id : "";
+          return [id, doc.type || "", doc.number || "", doc.issued_on || "", issuer, doc.sha256 ? doc.sha256.slice(0, 12) + "…" : "none"];
         }));
       }
       (readinessBySourcing[d.sourcing_id] || []).forEach(function (hop) {
