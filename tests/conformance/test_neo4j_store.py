@@ -4,6 +4,7 @@ served by indexes, migrations stamped."""
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,6 +163,24 @@ def test_large_bundle_spans_many_batches(neo4j_store: Neo4jStore, tenant: str) -
     assert (counts["items"], counts["bom"], counts["sourcing"]) == (n, n - 1, n)
     keys = [f"I{i}>I{i + 1}" for i in range(0, n, 997)]
     assert neo4j_store.existing_keys(tenant, RecordKind.BOM, keys) == set(keys)
+
+
+@neo4j
+def test_the_drivers_debug_log_names_a_batch_by_its_size_not_its_rows(
+    neo4j_store: Neo4jStore, tenant: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    names = [f"Secret Cotton Mill {i}" for i in range(300)]
+    b = bundle(
+        companies=[company(f"C{i}", name=name) for i, name in enumerate(names)],
+        facilities=[facility(f"F{i}", f"C{i}") for i in range(300)],
+    )
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        neo4j_store.write_bundle(tenant, b, "logged")
+    runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
+    assert any("Company" in run and "items>" in run for run in runs), runs
+    assert not any("Secret Cotton Mill" in run for run in runs)
+    stored = neo4j_store.get_companies(tenant, ["C0", "C299"])
+    assert [c.name for c in stored.values()] == [names[0], names[299]]
 
 
 def test_write_order_covers_every_node_label_and_puts_targets_first() -> None:
