@@ -667,12 +667,14 @@ def _duplicates(
     required = [i for i, c in enumerate(identity) if columns[c].required]
     first: dict[tuple[Any, ...], int] = {}
     repeats: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    # Inlined `_Row.usable` and a key built by `map`: this loop visits every row of the bundle's
+    # largest files, and it ran serially before the store's write could start.
     for row in table.rows:
-        if not row.usable(identity):
+        bad = row.bad
+        if bad and not bad.isdisjoint(identity):
             continue
-        values = row.values
-        key = tuple(values.get(c) for c in identity)
-        if any(key[i] is None for i in required):
+        key = tuple(map(row.values.get, identity))
+        if None in key and any(key[i] is None for i in required):
             continue
         seen = first.setdefault(key, row.row)
         if seen != row.row:
@@ -1038,10 +1040,17 @@ def validate_references(parsed: ParsedBundle, store: GraphStore, tenant: str) ->
     wanted: dict[RecordKind, set[str]] = defaultdict(set)
     for file, column, kind, _ in _REFERENCES:
         if table := tables.get(file):
+            named: set[str] = set()
             for row in table.rows:
-                for ref in _refs(row.values.get(column)):
-                    if ref not in defined[kind]:
-                        wanted[kind].add(ref)
+                value = row.values.get(column)
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    named.update(value)
+                else:
+                    named.add(value)
+            if elsewhere := named - defined[kind]:
+                wanted[kind] |= elsewhere
     missing: dict[RecordKind, set[str]] = {}
     for kind, refs in wanted.items():
         missing[kind] = refs - store.existing_keys(tenant, kind, sorted(refs))
