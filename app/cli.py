@@ -156,6 +156,20 @@ def _parser() -> argparse.ArgumentParser:
     keys_revoke = keys_sub.add_parser("revoke", help="revoke a key for good")
     keys_revoke.add_argument("key_id")
 
+    tenant_cmd = sub.add_parser(
+        "tenant", help="a tenant as a whole: its data version and counts; offboarding"
+    )
+    tenant_sub = tenant_cmd.add_subparsers(dest="tenant_command", required=True)
+    tenant_info = tenant_sub.add_parser("info", help="data version and record counts per kind")
+    tenant_info.add_argument("--json", action="store_true")
+    tenant_drop = tenant_sub.add_parser(
+        "drop", help="offboard: delete every record, key and uploaded file of the tenant, for good"
+    )
+    tenant_drop.add_argument(
+        "--confirm", metavar="TENANT", required=True, help="the tenant's name again, to say you mean it"
+    )
+    tenant_drop.add_argument("--json", action="store_true")
+
     changes = sub.add_parser(
         "changes", help="catch up on verdict changes (lists, loads, reviews), then print them newest first"
     )
@@ -349,6 +363,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _keys(service, args, getattr(args, "key_tenant", None) or tenant)
         elif args.command == "changes":
             _changes(service, tenant, args)
+        elif args.command == "tenant":
+            if not _tenant(service, settings, args, tenant):
+                return EXIT_INVALID
         elif args.command == "products":
             verdict = Verdict(args.verdict) if args.verdict else None
             cursor: str | None = None
@@ -504,6 +521,34 @@ def _keys(service: TraceService, args: argparse.Namespace, tenant: str) -> None:
         revoked = revoke_key(service.store, args.key_id)
         who = f"{revoked.role.value}, tenant {revoked.tenant}"
         print(f"revoked {revoked.key_id} ({who}) at {revoked.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def _tenant(service: TraceService, settings: Settings, args: argparse.Namespace, tenant: str) -> bool:
+    """`tracegraph tenant …`; False when `drop` was not confirmed with the tenant's own name."""
+    if args.tenant_command == "info":
+        info = service.store.tenant_info(tenant)
+        if args.json:
+            print(
+                json.dumps({"tenant": tenant, "data_version": info.data_version, "counts": dict(info.counts)})
+            )
+            return True
+        print(f"tenant {tenant}: data version {info.data_version or '(nothing loaded)'}")
+        for kind, count in sorted(info.counts.items()):
+            print(f"  {kind:12} {count:>10,}")
+        return True
+    if args.confirm != tenant:
+        print(
+            f"error: not dropped: --confirm '{args.confirm}' does not name the tenant '{tenant}' "
+            "(give --tenant and --confirm the same name)",
+            file=sys.stderr,
+        )
+        return False
+    report = service.offboard(tenant, settings.document_dir)
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(f"tenant {tenant} offboarded: {report.records:,} records and {report.files:,} files deleted")
+    return True
 
 
 def _evidence_pack(service: TraceService, tenant: str, settings: Settings, args: argparse.Namespace) -> None:

@@ -98,6 +98,17 @@ class ProductPage(BaseModel):
     )
 
 
+class OffboardReport(BaseModel):
+    """What offboarding a tenant deleted."""
+
+    tenant: str = Field(description="The tenant that was offboarded.")
+    records: int = Field(
+        description="Records deleted from the store: the tenant's supply-chain data, lots, reviews, "
+        "screening jobs, verdict snapshots and changes, webhooks and API keys."
+    )
+    files: int = Field(description="Uploaded document files deleted.")
+
+
 class TraceView(NamedTuple):
     """A product's or a lot's trace with its readiness and the records they name, of one data version:
     what an evidence pack is built from and what the auditor's trace page shows."""
@@ -248,6 +259,22 @@ class TraceService:
         """A document's uploaded file: its path, media type and SHA-256."""
         self.start()
         return document_file(self.store, tenant, document_id, DocumentFiles(document_dir))
+
+    def offboard(self, tenant: str, document_dir: Path) -> OffboardReport:
+        """Delete everything a tenant has, for a customer that leaves: its records and keys in the
+        store, its uploaded files, and what this process cached of its traces.
+
+        The store deletes in batches of their own transactions (a million records do not fit in one),
+        so an interrupted offboarding is finished by running it again; files go after the records, so
+        no record is left naming a file that is gone. Reference data (lists, gazetteers) is shared and
+        stays."""
+        self.start()
+        records = self.store.drop_tenant(tenant)
+        files = DocumentFiles(document_dir).drop(tenant)
+        with self._lock:
+            for key in [k for k in self._cache if k[0] == tenant]:
+                del self._cache[key]
+        return OffboardReport(tenant=tenant, records=records, files=files)
 
     def screen_products(
         self, tenant: str, product_ids: list[str], progress: Callable[[int], None] | None = None

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.errors import BadRequestError
+from app.evidence.documents import DocumentFiles
 from app.service import DEMO_DIR, DEMO_EXPECTED
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
@@ -171,3 +173,50 @@ def test_screen_all_prints_every_products_verdict(
         ["HP-SH-POP", "no_risk_found"],
     ]
     assert "1 of the listed products are not loaded" in out.err
+
+
+def test_offboarding_a_tenant_deletes_its_data_keys_and_files_and_no_one_elses(
+    store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    documents = tmp_path / "documents"
+    monkeypatch.setenv("TRACEGRAPH_DOCUMENT_DIR", str(documents))
+    flagged = next(pid for pid, v in EXPECTED.items() if v == "presumption_applies")
+    for tenant in ("leaving", "staying"):
+        assert main(["--tenant", tenant, "load", str(DEMO_DIR)]) == 0
+        assert main(["--tenant", tenant, "keys", "create", "--role", "importer"]) == 0
+        DocumentFiles(documents).put(tenant, f"mill certificate of {tenant}".encode(), "application/pdf")
+    capsys.readouterr()
+
+    assert main(["--tenant", "leaving", "tenant", "drop", "--confirm", "staying"]) == 2
+    assert "not dropped" in capsys.readouterr().err
+    assert main(["--tenant", "leaving", "trace", flagged]) == 0
+    capsys.readouterr()
+
+    assert main(["--tenant", "leaving", "tenant", "drop", "--confirm", "leaving", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["tenant"] == "leaving" and report["files"] == 1 and report["records"] > 100
+    assert not (documents / "leaving").exists() and (documents / "staying").is_dir()
+
+    assert main(["--tenant", "leaving", "tenant", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["data_version"] == "" and not any(info["counts"].values())
+    assert main(["--tenant", "leaving", "keys", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["--tenant", "leaving", "trace", flagged]) == 1
+    capsys.readouterr()
+
+    assert main(["--tenant", "staying", "trace", flagged]) == 0
+    capsys.readouterr()
+    assert main(["--tenant", "staying", "keys", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
+    assert main(["--tenant", "staying", "tenant", "info"]) == 0
+    assert "data version " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["..", ".", "", "staying/..", "../staying"])
+def test_offboarding_files_reaches_no_folder_but_the_tenants_own(tmp_path: Path, name: str) -> None:
+    files = DocumentFiles(tmp_path / "documents")
+    files.put("staying", b"mill certificate", "application/pdf")
+    with pytest.raises(BadRequestError):
+        files.drop(name)
+    assert len(list((tmp_path / "documents" / "staying").glob("*/*"))) == 2  # the file and its sidecar

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -127,6 +128,20 @@ class DocumentFiles:
             _atomic_write(target, content)
         _atomic_write(target.with_suffix(".json"), json.dumps({"content_type": content_type}).encode())
         return digest
+
+    def drop(self, tenant: str) -> int:
+        """Delete every file the tenant uploaded, for offboarding; how many files went (sidecars aside).
+
+        One directory per tenant makes this one delete; a tenant name that is not a plain directory name
+        is refused rather than resolved, so nothing outside the tenant's folder can be reached."""
+        if tenant in {"", ".", ".."} or Path(tenant).name != tenant:
+            raise BadRequestError(f"'{tenant}' is not a tenant name")
+        folder = self.root / tenant
+        if not folder.is_dir():
+            return 0
+        files = sum(1 for path in folder.glob("*/*") if _SHA256.match(path.name))
+        shutil.rmtree(folder)
+        return files
 
     def get(self, tenant: str, sha256: str) -> tuple[Path, str] | None:
         """The file's path and media type, or `None` if no file with that hash was uploaded."""
