@@ -814,14 +814,13 @@ class Neo4jStore:
         if kind is RecordKind.BOM:
             rows = [{"key": k, "parent": p, "component": c} for k in wanted for p, c in bom_key_candidates(k)]
             for batch in _chunks(rows, self._batch_size):
-                found |= {
-                    r["key"]
-                    for r in self._read(cypher.EXISTING_BOM_KEYS, tenant=tenant, rows=_param_list(batch))
-                }
+                found.update(
+                    self._collected(cypher.EXISTING_BOM_KEYS, tenant=tenant, rows=_param_list(batch))
+                )
             return found
         query = cypher.existing_ids(LABEL_OF_KIND[kind])
         for chunk in _chunks(wanted, self._batch_size):
-            found |= {r["id"] for r in self._read(query, tenant=tenant, ids=_param_list(chunk))}
+            found.update(self._collected(query, tenant=tenant, ids=_param_list(chunk)))
         return found
 
     def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]:
