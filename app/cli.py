@@ -31,6 +31,7 @@ from app.keys import issue_key, list_keys, revoke_key
 from app.progress import ProgressBar
 from app.screening.model import ScreenRecord
 from app.screening.service import ScreenResult
+from app.sealing import Sealer
 from app.service import TraceService
 from app.store.base import all_product_ids
 from app.store.factory import open_store
@@ -297,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.detail}", file=sys.stderr)
         return EXIT_ERROR
     service = TraceService(store)
+    service.webhooks.sealer = Sealer(settings.secrets_key)
     tenant = settings.default_tenant
     try:
         service.start()

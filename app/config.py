@@ -9,8 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.sealing import Sealer
 
 #: the repository root when running from a checkout (the demo and the Neo4j cache live there)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +91,15 @@ class Settings(BaseSettings):
     evidence_checklist: Path | None = None
     #: where uploaded document files are kept, content-addressed per tenant
     document_dir: Path = Path(".tracegraph/documents")
+    #: Fernet key(s), comma-separated, sealing the secrets the service must read back (webhook signing
+    #: secrets) before they are stored; the first seals, all unseal (`app.sealing`). Unset = stored as issued
+    secrets_key: SecretStr | None = None
+
+    @field_validator("secrets_key")
+    @classmethod
+    def _check_secrets_key(cls, value: SecretStr | None) -> SecretStr | None:
+        Sealer(value)  # refuses what is not a list of Fernet keys, naming the setting
+        return value
 
     @model_validator(mode="after")
     def _resolve_password(self) -> Settings:

@@ -2,10 +2,11 @@
 
 - **Subscriptions** (`Webhook` nodes, tenant data) name an http(s) URL and the events wanted
   (`verdict.changed`). Each gets a signing secret, shown once in the answer to the request that created
-  it. The secret must sign every payload, so it is stored as issued (unlike API keys, which are stored
-  hashed): it lives in the tenant's data in the graph store, is never returned again (listings show its
-  last four characters) and never logged; whoever can read the store's data could forge payloads to
-  that tenant's receiver, which is why the store's credentials are the deployment's secret.
+  it. The secret must sign every payload, so it cannot be stored hashed like an API key: with
+  `TRACEGRAPH_SECRETS_KEY` set it is stored sealed with that key (`app.sealing`), so a copy of the
+  store's data cannot forge payloads to the tenant's receiver; without it, as issued (then the store's
+  credentials guard it). It is never returned again (listings show its last four characters) and never
+  logged.
 - **Deliveries** come from the change feed, which is the outbox: each subscription remembers the last
   change `seq` it was given (`cursor`), and `enqueue` turns the changes after it into deliveries of at
   most `MAX_CHANGES_PER_DELIVERY`, then moves the cursor. A crash between the two re-sends those changes
@@ -47,6 +48,7 @@ from pydantic import BaseModel, Field
 from app.changes import VerdictChange
 from app.errors import BadRequestError, NotFoundError
 from app.retry import backoff_delay, retry_after_seconds, retryable_status
+from app.sealing import SEALED_PREFIX, SealedSecretError, Sealer
 from app.store.base import GraphStore
 from app.worker import Worker
 
@@ -95,7 +97,10 @@ class Webhook(BaseModel):
     events: list[WebhookEvent]
     description: str | None = None
     created_at: datetime
+    #: the signing secret as stored: sealed with the deployment's key (`app.sealing`), or as issued
     secret: str
+    #: its last four characters, kept apart so that listings need no key to show them
+    secret_hint: str | None = None
     #: the last change `seq` turned into a delivery
     cursor: int = 0
 
@@ -119,7 +124,8 @@ class WebhookView(BaseModel):
             events=hook.events,
             description=hook.description,
             created_at=hook.created_at,
-            secret_hint=hook.secret[-4:],
+            secret_hint=hook.secret_hint
+            or ("" if hook.secret.startswith(SEALED_PREFIX) else hook.secret[-4:]),
             delivered_through=hook.cursor,
         )
 
@@ -227,8 +233,11 @@ class Webhooks:
         sender: Sender | None = None,
         allow_private: bool = False,
         retry_base_s: float = RETRY_BASE_S,
+        sealer: Sealer | None = None,
     ) -> None:
         self.store = store
+        #: seals signing secrets before they are stored (no key configured: stored as issued)
+        self.sealer = sealer or Sealer()
         self.allow_private = allow_private
         self.retry_base_s = retry_base_s
         self._send = sender or _send
@@ -242,17 +251,19 @@ class Webhooks:
         if len(self.store.list_webhooks(tenant)) >= MAX_WEBHOOKS_PER_TENANT:
             raise BadRequestError(f"a tenant may have at most {MAX_WEBHOOKS_PER_TENANT} webhooks")
         latest = self.store.list_verdict_changes(tenant, limit=1)
+        secret = "whsec_" + secrets.token_urlsafe(32)
         hook = Webhook(
             webhook_id=uuid.uuid4().hex,
             url=request.url,
             events=list(dict.fromkeys(request.events)),
             description=request.description,
             created_at=datetime.now(UTC),
-            secret="whsec_" + secrets.token_urlsafe(32),
+            secret=self.sealer.seal(secret),
+            secret_hint=secret[-4:],
             cursor=int(latest[0]["seq"]) if latest else 0,
         )
         self.store.put_webhook(tenant, hook.webhook_id, hook.model_dump(mode="json"))
-        return CreatedWebhook(**WebhookView.of(hook).model_dump(), secret=hook.secret)
+        return CreatedWebhook(**WebhookView.of(hook).model_dump(), secret=secret)
 
     def get(self, tenant: str, webhook_id: str) -> Webhook:
         raw = self.store.get_webhook(tenant, webhook_id)
@@ -326,7 +337,11 @@ class Webhooks:
                 body=json.dumps(payload, separators=(",", ":"), sort_keys=True),
             )
             self._save(tenant, delivery)
-            hook = hook.model_copy(update={"cursor": batch[-1].seq})
+            # Written back sealed with the current key: a secret stored before a key was set, or sealed
+            # with a key being rotated out, is brought up to date as its subscription moves on.
+            hook = hook.model_copy(
+                update={"cursor": batch[-1].seq, "secret": self.sealer.reseal(hook.secret)}
+            )
             self.store.put_webhook(tenant, hook.webhook_id, hook.model_dump(mode="json"))
             made += 1
         return made
@@ -363,19 +378,21 @@ class Webhooks:
         else:
             hook = Webhook.model_validate(raw)
             body = delivery.body.encode()
-            headers = {
-                "Content-Type": "application/json",
-                "User-Agent": "tracegraph-webhooks",
-                DELIVERY_HEADER: delivery.delivery_id,
-                SIGNATURE_HEADER: sign(hook.secret, body, int(time.time())),
-            }
             final = False
             try:
+                headers = {
+                    "Content-Type": "application/json",
+                    "User-Agent": "tracegraph-webhooks",
+                    DELIVERY_HEADER: delivery.delivery_id,
+                    SIGNATURE_HEADER: sign(self.sealer.unseal(hook.secret), body, int(time.time())),
+                }
                 check_target(hook.url, self.allow_private)
                 status, retry_header = self._send(hook.url, body, headers)
                 retry_after = retry_after_seconds(retry_header)
             except BadRequestError as e:  # the URL now points somewhere it must not: never retried
                 error, final = e.detail, True
+            except SealedSecretError as e:  # the deployment's key is missing or wrong: retried, so
+                error = e.detail  # the delivery goes out once the operator sets the right key
             except httpx.HTTPError as e:
                 error = str(e) or type(e).__name__
         delivered = status is not None and 200 <= status < 300

@@ -12,9 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from app.config import Settings
 from app.errors import BadRequestError
 from app.retry import backoff_delay, retry_after_seconds
+from app.sealing import SEALED_PREFIX, Sealer, generate_key
 from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 from app.webhooks import (
@@ -218,3 +221,78 @@ def test_backoff_grows_is_capped_jittered_and_yields_to_retry_after() -> None:
     stamp = datetime(2026, 5, 1, 12, 0, 30, tzinfo=UTC)
     assert retry_after_seconds("Fri, 01 May 2026 12:00:30 GMT", now=stamp - timedelta(seconds=30)) == 30
     assert retry_after_seconds("soon") is None
+
+
+def stored_secret(svc: TraceService, webhook_id: str) -> str:
+    raw = svc.store.get_webhook(T, webhook_id)
+    assert raw is not None
+    return str(raw["secret"])
+
+
+def test_with_a_key_the_store_never_holds_the_secret_and_payloads_still_verify(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    service.webhooks.sealer = Sealer(generate_key())
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    stored = stored_secret(service, hook.webhook_id)
+    assert hook.secret not in json.dumps(service.store.get_webhook(T, hook.webhook_id))
+    assert stored.startswith(SEALED_PREFIX)
+    list_change(service, list_name)
+    assert service.webhooks.dispatch_due() == 1
+    ((headers, body),) = receiver.received
+    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+    (view,) = service.webhooks.subscriptions(T)
+    assert hook.secret.endswith(view.secret_hint) and len(view.secret_hint) == 4
+
+
+def test_a_secret_stored_before_the_key_is_sealed_as_its_subscription_moves_on(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    assert stored_secret(service, hook.webhook_id) == hook.secret  # no key yet: as issued
+    service.webhooks.sealer = Sealer(generate_key())
+    list_change(service, list_name)  # enqueues a delivery and moves the subscription's cursor
+    assert stored_secret(service, hook.webhook_id).startswith(SEALED_PREFIX)
+    assert service.webhooks.dispatch_due() == 1
+    ((headers, body),) = receiver.received
+    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+
+
+def test_a_rotated_key_still_unseals_and_the_new_one_takes_over(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    old, new = generate_key(), generate_key()
+    service.webhooks.sealer = Sealer(old)
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    service.webhooks.sealer = Sealer(f"{new},{old}")
+    list_change(service, list_name)
+    assert Sealer(new).unseal(stored_secret(service, hook.webhook_id)) == hook.secret
+    assert service.webhooks.dispatch_due() == 1
+    ((headers, body),) = receiver.received
+    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+
+
+def test_without_its_key_a_sealed_secret_signs_nothing_and_the_delivery_waits(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    key = generate_key()
+    service.webhooks.sealer = Sealer(key)
+    hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    list_change(service, list_name)
+    service.webhooks.sealer = Sealer()  # restarted without TRACEGRAPH_SECRETS_KEY
+    service.webhooks.dispatch_due()
+    assert receiver.received == []
+    (waiting,) = service.webhooks.deliveries(T, hook.webhook_id)
+    assert waiting.status is DeliveryStatus.PENDING
+    assert "TRACEGRAPH_SECRETS_KEY is not set" in (waiting.attempts[0].error or "")
+    service.webhooks.sealer = Sealer(key)
+    assert service.webhooks.dispatch_due(now=LATER) == 1
+    assert verify_signature(
+        hook.secret, receiver.received[0][1], receiver.received[0][0][SIGNATURE_HEADER.lower()]
+    )
+
+
+def test_a_malformed_secrets_key_is_refused_at_start_naming_the_setting() -> None:
+    with pytest.raises(ValidationError, match="TRACEGRAPH_SECRETS_KEY"):
+        Settings(secrets_key="not-a-key")
+    assert Settings(secrets_key=f"{generate_key()}, {generate_key()}").secrets_key is not None

@@ -44,6 +44,7 @@ from app.keys import (
     revoke_key,
 )
 from app.screening.service import ListVersionRef
+from app.sealing import Sealer
 from app.service import ProductPage, TraceService
 from app.store.base import GraphStore
 from app.store.factory import build_store
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.service = service
         if settings.run_jobs:
             service.jobs.start()
+        service.webhooks.sealer = Sealer(settings.secrets_key)
         allow_private = settings.webhook_allow_private
         service.webhooks.allow_private = (
             settings.env is not Environment.PRODUCTION if allow_private is None else allow_private
