@@ -326,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"in {time.perf_counter() - started:.1f} s at {bundle_dir}",
         file=sys.stderr,
     )
+    gauge_before = cpu_gauge_ms()
     rows: list[Row] = []
     for name in args.stores.split(","):
         backend = StoreBackend(name.strip())
@@ -342,7 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'this machine'}: "
         f"{platform.python_implementation()} {platform.python_version()}, {_cpus()} cores; bundle seed "
         f"{args.seed}, {stats.nodes:,} nodes, {stats.products:,} products "
-        f"(`python -m bench.run {_size_args(args)} --seed {args.seed} --stores {args.stores}`)."
+        f"(`python -m bench.run {_size_args(args)} --seed {args.seed} --stores {args.stores}`). "
+        f"CPU gauge (`cpu_gauge_ms`, lower is faster): {gauge_before:.0f} ms before, "
+        f"{cpu_gauge_ms():.0f} ms after."
     )
     table = render(rows, header)
     print(table)
@@ -375,6 +378,20 @@ def _size_args(args: argparse.Namespace) -> str:
     if args.deep_repeats != DEEP_REPEATS:
         words += f" --deep-repeats {args.deep_repeats}"
     return words
+
+
+def cpu_gauge_ms(repeats: int = 3) -> float:
+    """How fast this machine runs plain Python right now: the best of `repeats` timings of one fixed
+    loop. The shared machine's speed drifts by 20-50% between hours, so a run's figures are read
+    against the gauge taken with them rather than against another hour's run."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i & 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def _cpus() -> int:
