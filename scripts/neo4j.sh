@@ -16,7 +16,7 @@
 #   TRACEGRAPH_NEO4J_BOLT_PORT   Bolt port on 127.0.0.1 (default 7687)
 #   TRACEGRAPH_NEO4J_HTTP_PORT   enable the HTTP connector on 127.0.0.1:<port>
 #                                (default: HTTP disabled; nothing here needs it)
-#   TRACEGRAPH_NEO4J_HEAP        JVM heap, initial = max (default 12g; see JVM_FLAGS)
+#   TRACEGRAPH_NEO4J_HEAP        JVM heap, initial = max (default 8g; see JVM_FLAGS)
 #   TRACEGRAPH_NEO4J_PAGECACHE   page cache (default 2g)
 #   TRACEGRAPH_NEO4J_TX_MEMORY   db.memory.transaction.max, one transaction (default 2g)
 #   TRACEGRAPH_NEO4J_TX_TOTAL    all transactions together (default 3g; as compose.yaml)
@@ -55,7 +55,7 @@ PASSWORD_FILE="$N4J_DIR/password"
 
 NEO4J_USER="neo4j"
 BIND_HOST="127.0.0.1"
-HEAP="${TRACEGRAPH_NEO4J_HEAP:-12g}"
+HEAP="${TRACEGRAPH_NEO4J_HEAP:-8g}"
 PAGECACHE="${TRACEGRAPH_NEO4J_PAGECACHE:-2g}"
 TX_MEMORY="${TRACEGRAPH_NEO4J_TX_MEMORY:-2g}"
 TX_TOTAL="${TRACEGRAPH_NEO4J_TX_TOTAL:-3g}"
@@ -98,13 +98,16 @@ JVM_FLAGS=(
   # hoc (one-off script, not a bench/ figure), 120k-row M bundle, warm server, 4 loads each: server CPU
   # per load 7.4-8.1 s with G1 (young generation 70-80% of the heap), 6.1-6.8 s with ParallelGC. Reads
   # allocate little either way.
-  # The heap is 12g rather than 8g for the same collector's sake: its young generation is a third of
-  # the heap, and with 8g the survivor spaces were too small for a load's live transaction state, which
-  # was then copied at every young collection and promoted into the old generation (which grew by
-  # 0.3-0.5 GB per load). Observed ad hoc the same way, M bundle, 5 rounds alternating the two sizes,
-  # a fresh server and 5 warm loads each: collector pauses 6.0-7.2 s per round with 8g, 2.2-2.5 s
-  # with 12g; load median 16.5k rows/s with 8g, 17.5k with 12g. Page cache 2g + heap 12g + ~1g of JVM
-  # overhead leave ~9 GB of a 24 GB machine to the service and the OS.
+  # Half of the heap for the young generation (the collector's default is a third): with a third of
+  # 8g the survivor spaces were too small for a load's live transaction state, which was then copied at
+  # every young collection and promoted (the old generation grew by 0.3-0.5 GB per load). Observed ad
+  # hoc the same way, M bundle, fresh server, 5 warm loads per round: collector pauses 6.0-7.2 s per
+  # round with a third of 8g, 2.1-2.4 s with half of 8g or a third of 12g, and the old generation no
+  # longer grows. Load medians: 16.5k rows/s with a third of 8g against 17.5k with a third of 12g (five
+  # rounds alternating), then 17.9k with half of 8g against 15.8k with a third of 12g (two rounds, a
+  # slower hour). The 12g heap also got the server killed for memory when the embedded store's L
+  # benchmark (~12 GB) ran beside it.
+  -XX:NewRatio=1
   -XX:+UseParallelGC
 )
 # Word splitting intended: the variable holds a list of flags.
