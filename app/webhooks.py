@@ -104,6 +104,12 @@ class Webhook(BaseModel):
     #: the last change `seq` turned into a delivery
     cursor: int = 0
 
+    def hint(self) -> str:
+        """The last four characters of the secret, which listings show: kept apart once it is sealed."""
+        if self.secret_hint is not None:
+            return self.secret_hint
+        return "" if self.secret.startswith(SEALED_PREFIX) else self.secret[-4:]
+
 
 class WebhookView(BaseModel):
     """A subscription as the API shows it: never its secret."""
@@ -124,8 +130,7 @@ class WebhookView(BaseModel):
             events=hook.events,
             description=hook.description,
             created_at=hook.created_at,
-            secret_hint=hook.secret_hint
-            or ("" if hook.secret.startswith(SEALED_PREFIX) else hook.secret[-4:]),
+            secret_hint=hook.hint(),
             delivered_through=hook.cursor,
         )
 
@@ -340,7 +345,11 @@ class Webhooks:
             # Written back sealed with the current key: a secret stored before a key was set, or sealed
             # with a key being rotated out, is brought up to date as its subscription moves on.
             hook = hook.model_copy(
-                update={"cursor": batch[-1].seq, "secret": self.sealer.reseal(hook.secret)}
+                update={
+                    "cursor": batch[-1].seq,
+                    "secret": self.sealer.reseal(hook.secret),
+                    "secret_hint": hook.hint(),
+                }
             )
             self.store.put_webhook(tenant, hook.webhook_id, hook.model_dump(mode="json"))
             made += 1

@@ -250,9 +250,15 @@ def test_a_secret_stored_before_the_key_is_sealed_as_its_subscription_moves_on(
 ) -> None:
     hook = service.webhooks.create(T, WebhookRequest(url=receiver.url))
     assert stored_secret(service, hook.webhook_id) == hook.secret  # no key yet: as issued
+    # as a release before sealing stored it: the secret as issued, no hint kept apart
+    raw = service.store.get_webhook(T, hook.webhook_id)
+    assert raw is not None
+    service.store.put_webhook(T, hook.webhook_id, {k: v for k, v in raw.items() if k != "secret_hint"})
     service.webhooks.sealer = Sealer(generate_key())
     list_change(service, list_name)  # enqueues a delivery and moves the subscription's cursor
     assert stored_secret(service, hook.webhook_id).startswith(SEALED_PREFIX)
+    (view,) = service.webhooks.subscriptions(T)
+    assert view.secret_hint == hook.secret[-4:]  # the listing still shows it, sealed or not
     assert service.webhooks.dispatch_due() == 1
     ((headers, body),) = receiver.received
     assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
