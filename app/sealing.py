@@ -5,7 +5,8 @@ when `TRACEGRAPH_SECRETS_KEY` is set it is stored encrypted (Fernet: AES-128-CBC
 tag, from the `cryptography` package), and a copy of the store's data (a backup, a dump handed to
 support) no longer lets anyone forge payloads to a tenant's receiver. The key is one or more
 comma-separated Fernet keys: the first seals, every one unseals, so a key is rotated by putting the new
-one first and dropping the old one once `reseal` has passed over every secret.
+one first and dropping the old one once `reseal` has passed over every secret (webhooks reseal a
+subscription's secret when its cursor moves, so one that receives nothing keeps the old seal).
 
 Without a key secrets are stored as issued, as before; a secret stored that way is sealed the next time
 its record is written with a key configured. A sealed secret read without its key raises
@@ -46,10 +47,6 @@ class Sealer:
             raise ValueError(f"TRACEGRAPH_SECRETS_KEY: not a Fernet key ({exc})") from exc
         self._primary = fernets[0] if fernets else None
         self._fernet = MultiFernet(fernets) if fernets else None
-
-    @property
-    def enabled(self) -> bool:
-        return self._fernet is not None
 
     def seal(self, secret: str) -> str:
         """The form to store: sealed with the first key, or the secret itself when no key is set."""

@@ -401,7 +401,7 @@ class Webhooks:
             except BadRequestError as e:  # the URL now points somewhere it must not: never retried
                 error, final = e.detail, True
             except SealedSecretError as e:  # the deployment's key is missing or wrong: retried, so
-                error = e.detail  # the delivery goes out once the operator sets the right key
+                error = e.detail  # the delivery goes out if the right key is set within its retries
             except httpx.HTTPError as e:
                 error = str(e) or type(e).__name__
         delivered = status is not None and 200 <= status < 300

@@ -667,11 +667,8 @@ def _duplicates(
     required = [i for i, c in enumerate(identity) if columns[c].required]
     first: dict[tuple[Any, ...], int] = {}
     repeats: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    # Inlined `_Row.usable` and a key built by `map`: this loop visits every row of the bundle's
-    # largest files, and it ran serially before the store's write could start.
     for row in table.rows:
-        bad = row.bad
-        if bad and not bad.isdisjoint(identity):
+        if not row.usable(identity):
             continue
         key = tuple(map(row.values.get, identity))
         if None in key and any(key[i] is None for i in required):
@@ -1042,13 +1039,7 @@ def validate_references(parsed: ParsedBundle, store: GraphStore, tenant: str) ->
         if table := tables.get(file):
             named: set[str] = set()
             for row in table.rows:
-                value = row.values.get(column)
-                if value is None:
-                    continue
-                if isinstance(value, list):
-                    named.update(value)
-                else:
-                    named.add(value)
+                named.update(_refs(row.values.get(column)))
             if elsewhere := named - defined[kind]:
                 wanted[kind] |= elsewhere
     missing: dict[RecordKind, set[str]] = {}

@@ -223,6 +223,12 @@ def test_backoff_grows_is_capped_jittered_and_yields_to_retry_after() -> None:
     assert retry_after_seconds("soon") is None
 
 
+def assert_one_delivery_signed_with(svc: TraceService, receiver: Receiver, secret: str) -> None:
+    assert svc.webhooks.dispatch_due() == 1
+    ((headers, body),) = receiver.received
+    assert verify_signature(secret, body, headers[SIGNATURE_HEADER.lower()])
+
+
 def stored_secret(svc: TraceService, webhook_id: str) -> str:
     raw = svc.store.get_webhook(T, webhook_id)
     assert raw is not None
@@ -238,9 +244,7 @@ def test_with_a_key_the_store_never_holds_the_secret_and_payloads_still_verify(
     assert hook.secret not in json.dumps(service.store.get_webhook(T, hook.webhook_id))
     assert stored.startswith(SEALED_PREFIX)
     list_change(service, list_name)
-    assert service.webhooks.dispatch_due() == 1
-    ((headers, body),) = receiver.received
-    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+    assert_one_delivery_signed_with(service, receiver, hook.secret)
     (view,) = service.webhooks.subscriptions(T)
     assert hook.secret.endswith(view.secret_hint) and len(view.secret_hint) == 4
 
@@ -259,9 +263,7 @@ def test_a_secret_stored_before_the_key_is_sealed_as_its_subscription_moves_on(
     assert stored_secret(service, hook.webhook_id).startswith(SEALED_PREFIX)
     (view,) = service.webhooks.subscriptions(T)
     assert view.secret_hint == hook.secret[-4:]  # the listing still shows it, sealed or not
-    assert service.webhooks.dispatch_due() == 1
-    ((headers, body),) = receiver.received
-    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+    assert_one_delivery_signed_with(service, receiver, hook.secret)
 
 
 def test_a_rotated_key_still_unseals_and_the_new_one_takes_over(
@@ -273,9 +275,7 @@ def test_a_rotated_key_still_unseals_and_the_new_one_takes_over(
     service.webhooks.sealer = Sealer(f"{new},{old}")
     list_change(service, list_name)
     assert Sealer(new).unseal(stored_secret(service, hook.webhook_id)) == hook.secret
-    assert service.webhooks.dispatch_due() == 1
-    ((headers, body),) = receiver.received
-    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER.lower()])
+    assert_one_delivery_signed_with(service, receiver, hook.secret)
 
 
 def test_without_its_key_a_sealed_secret_signs_nothing_and_the_delivery_waits(

@@ -453,10 +453,6 @@ class _ParamList(list[T]):
         return f"<{len(self)} items>"
 
 
-def _param_list(values: Iterable[T]) -> list[T]:
-    return _ParamList(values)
-
-
 @contextmanager
 def _translated(action: str) -> Iterator[None]:
     """Turn driver errors into domain errors, so nothing above the store knows Neo4j is behind it."""
@@ -710,7 +706,7 @@ class Neo4jStore:
         still executes this one; errors surface at the latest on commit, which then fails and rolls back.
         This is also the seam tests use to inject a failure mid-write.
         """
-        return tx.run(query, rows=_param_list(rows), **params)
+        return tx.run(query, rows=_ParamList(rows), **params)
 
     def drop_tenant(self, tenant: str) -> int:
         """Delete every record of a tenant in batches of their own transactions (see the protocol)."""
@@ -814,13 +810,11 @@ class Neo4jStore:
         if kind is RecordKind.BOM:
             rows = [{"key": k, "parent": p, "component": c} for k in wanted for p, c in bom_key_candidates(k)]
             for batch in _chunks(rows, self._batch_size):
-                found.update(
-                    self._collected(cypher.EXISTING_BOM_KEYS, tenant=tenant, rows=_param_list(batch))
-                )
+                found.update(self._collected(cypher.EXISTING_BOM_KEYS, tenant=tenant, rows=_ParamList(batch)))
             return found
         query = cypher.existing_ids(LABEL_OF_KIND[kind])
         for chunk in _chunks(wanted, self._batch_size):
-            found.update(self._collected(query, tenant=tenant, ids=_param_list(chunk)))
+            found.update(self._collected(query, tenant=tenant, ids=_ParamList(chunk)))
         return found
 
     def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]:
@@ -846,7 +840,7 @@ class Neo4jStore:
         out: dict[str, list[BomLine]] = {}
         for chunk in _chunks(parent_ids, self._batch_size):
             for parent, component, props in self._collected(
-                cypher.GET_BOM, tenant=tenant, ids=_param_list(chunk)
+                cypher.GET_BOM, tenant=tenant, ids=_ParamList(chunk)
             ):
                 out.setdefault(parent, []).append(bom_line(parent, component, props))
         for lines in out.values():
@@ -855,10 +849,10 @@ class Neo4jStore:
 
     def get_supply(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Supply]]:
         """Sourcing rows per (buyer, item) with each supplier facility and its operator, one query."""
-        wanted = _param_list([b, i] for b, i in sorted(set(keys)))
+        wanted = [[b, i] for b, i in sorted(set(keys))]
         rows: list[Any] = []
         for chunk in _chunks(wanted, self._batch_size):
-            rows.extend(self._collected(cypher.GET_SUPPLY, tenant=tenant, keys=_param_list(chunk)))
+            rows.extend(self._collected(cypher.GET_SUPPLY, tenant=tenant, keys=_ParamList(chunk)))
         return _supply_by_key(rows)
 
     def get_supply_closure(self, tenant: str, keys: Collection[SourcingKey]) -> SupplyClosure:
@@ -872,7 +866,7 @@ class Neo4jStore:
         """
         if not self._has_closure_procedure():
             return supply_closure_by_tiers(self, tenant, keys)
-        wanted = _param_list([b, i] for b, i in sorted(set(keys)))
+        wanted = _ParamList([b, i] for b, i in sorted(set(keys)))
         with self.snapshot():
             if self._decoded.holds(tenant, self._snapshot_version(tenant)):
                 records = self._read(cypher.SUPPLY_CLOSURE_IDS, tenant=tenant, keys=wanted)
@@ -966,10 +960,10 @@ class Neo4jStore:
     def get_sourcing(self, tenant: str, keys: Collection[SourcingKey]) -> dict[SourcingKey, list[Sourcing]]:
         """Sourcing rows per (buyer, item), sorted by `sourcing_id`; keys without rows absent."""
         out: dict[SourcingKey, list[Sourcing]] = {}
-        wanted = _param_list([b, i] for b, i in sorted(set(keys)))
+        wanted = [[b, i] for b, i in sorted(set(keys))]
         for chunk in _chunks(wanted, self._batch_size):
             for buyer, item, props in self._collected(
-                cypher.GET_SOURCING, tenant=tenant, keys=_param_list(chunk)
+                cypher.GET_SOURCING, tenant=tenant, keys=_ParamList(chunk)
             ):
                 out.setdefault((buyer, item), []).append(Sourcing.from_props(props))
         for rows in out.values():
@@ -1031,17 +1025,15 @@ class Neo4jStore:
                 if busy["loading"] is not None:
                     raise ConflictError(f"tenant '{tenant}' is being loaded by another request; try later")
                 for chunk in _chunks(lot_rows, self._batch_size):
-                    tx.run(cypher.UPSERT_LOTS, tenant=tenant, rows=_param_list(chunk)).consume()
+                    tx.run(cypher.UPSERT_LOTS, tenant=tenant, rows=_ParamList(chunk)).consume()
                 for chunk in _chunks(event_rows, self._batch_size):
-                    row = tx.run(cypher.UPSERT_LOT_EVENTS, tenant=tenant, rows=_param_list(chunk)).single(
-                        True
-                    )
+                    row = tx.run(cypher.UPSERT_LOT_EVENTS, tenant=tenant, rows=_ParamList(chunk)).single(True)
                     if row["written"] != len(chunk):
                         raise ConflictError("an event names a lot that is not stored; nothing was written")
                 for ids in _chunks([lot.lot_id for lot in lots], self._batch_size):
-                    tx.run(cypher.DROP_LOT_INPUTS, tenant=tenant, ids=_param_list(ids)).consume()
+                    tx.run(cypher.DROP_LOT_INPUTS, tenant=tenant, ids=_ParamList(ids)).consume()
                 for chunk in _chunks(link_rows, self._batch_size):
-                    row = tx.run(cypher.UPSERT_LOT_LINKS, tenant=tenant, rows=_param_list(chunk)).single(
+                    row = tx.run(cypher.UPSERT_LOT_LINKS, tenant=tenant, rows=_ParamList(chunk)).single(
                         strict=True
                     )
                     if row["written"] != len(chunk):
@@ -1060,7 +1052,7 @@ class Neo4jStore:
         """Every MADE_FROM link touching the lots, sorted by (output, input)."""
         found: dict[tuple[str, str], LotLink] = {}
         for chunk in _chunks(sorted(set(lot_ids)), self._batch_size):
-            rows = self._collected(cypher.GET_LOT_LINKS, tenant=tenant, ids=_param_list(chunk))
+            rows = self._collected(cypher.GET_LOT_LINKS, tenant=tenant, ids=_ParamList(chunk))
             for output, input_, props in rows:
                 found[(output, input_)] = LotLink.of(output, input_, props)
         return [found[k] for k in sorted(found)]
@@ -1085,7 +1077,7 @@ class Neo4jStore:
         """Every lot of each item, sorted by ID (one indexed query per batch of items)."""
         out: dict[str, list[Lot]] = {}
         for chunk in _chunks(sorted(set(item_ids)), self._batch_size):
-            for props in self._collected(cypher.LOTS_OF_ITEMS, tenant=tenant, ids=_param_list(chunk)):
+            for props in self._collected(cypher.LOTS_OF_ITEMS, tenant=tenant, ids=_ParamList(chunk)):
                 lot = Lot.from_props(props)
                 out.setdefault(lot.item_id, []).append(lot)
         for lots in out.values():
@@ -1184,7 +1176,7 @@ class Neo4jStore:
         todo = [i for i in wanted if i not in out]
         query = cypher.get_nodes(label)
         for chunk in _chunks(todo, self._batch_size):
-            for props in self._collected(query, tenant=tenant, ids=_param_list(chunk)):
+            for props in self._collected(query, tenant=tenant, ids=_ParamList(chunk)):
                 out[props["id"]] = rtype.from_props(props)
         if kept is not None and table is not None and todo and not self._decoded.full(kept):
             table.update((i, out[i]) for i in todo if i in out)
@@ -1323,7 +1315,7 @@ class Neo4jStore:
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(set(keys)), self._batch_size):
             for key, data in self._collected(
-                cypher.GET_VERDICT_SNAPSHOTS, tenant=tenant, ids=_param_list(chunk)
+                cypher.GET_VERDICT_SNAPSHOTS, tenant=tenant, ids=_ParamList(chunk)
             ):
                 out[key] = dict(json.loads(data))
         return dict(sorted(out.items()))
@@ -1619,7 +1611,7 @@ class _BundleWriter:
         return known
 
     def _find(self, label: Label, keys: Sequence[str]) -> _Results:
-        return self._tx.run(cypher.find_nodes(label), tenant=self._tenant, ids=_param_list(keys))
+        return self._tx.run(cypher.find_nodes(label), tenant=self._tenant, ids=_ParamList(keys))
 
     def _element_ids_written(self, label: Label) -> dict[str, str]:
         known = self._nodes[label]
