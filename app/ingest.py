@@ -10,7 +10,7 @@ the same version, and a trace can say which data it was made on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 
 from app.errors import BundleInvalidError
 from app.perf import gc_paused
-from app.store.base import GraphStore, RecordKind
-from graph_schema import BomLine, Bundle
+from app.store.base import GraphStore, RecordKind, StoredComparison
+from graph_schema import Bundle
 from graph_schema.records import Record, records_adapter
 from loaders.bundle import validate_bundle
 
@@ -53,27 +53,6 @@ class LoadReport(BaseModel):
         description="Files in the bundle the contract does not name (not loaded)."
     )
     warnings: list[str] = Field(description="Things worth a look that did not stop the load.")
-
-
-def _diff(
-    records: Sequence[R],
-    exists: Callable[[Collection[str]], set[str]],
-    fetch: Callable[[Collection[str]], dict[str, R]],
-) -> tuple[list[R], int, int]:
-    # Ask which keys exist first (IDs only, cheap), then fetch whole records only for those: a first
-    # load of a big bundle then fetches nothing, a reload fetches what it must compare.
-    present = exists([r.key for r in records]) if records else set()
-    existing = fetch(sorted(present)) if present else {}
-    changed: list[R] = []
-    created = 0
-    for record in records:
-        old = existing.get(record.key)
-        if old is None:
-            created += 1
-            changed.append(record)
-        elif old.to_props() != record.to_props():
-            changed.append(record)
-    return changed, created, len(changed) - created
 
 
 def next_data_version(previous: str, changes: Bundle) -> str:
@@ -126,37 +105,26 @@ def load_bundle(
     bundle = parsed.bundle
     previous = store.data_version(tenant)
 
-    def bom_fetch(keys: Collection[str]) -> dict[str, BomLine]:
-        parents = sorted({k.split(">", 1)[0] for k in keys})
-        lines = store.get_bom(tenant, parents)
-        return {line.key: line for group in lines.values() for line in group}
-
     counts: dict[RecordKind, tuple[int, int, int]] = {}
 
-    def exists(kind: RecordKind) -> Callable[[Collection[str]], set[str]]:
-        if not previous:  # the tenant has never loaded anything: no record can exist yet
-            return lambda keys: set()
-        return lambda keys: store.existing_keys(tenant, kind, keys)
-
-    def diff(
-        kind: RecordKind, records: Sequence[R], fetch: Callable[[Collection[str]], dict[str, R]]
-    ) -> list[R]:
+    def diff(kind: RecordKind, records: Sequence[R]) -> list[R]:
+        """The records to write: new ones and those that differ from what is stored."""
         report(1 + len(counts), f"comparing {kind.value}")
-        changed, created, updated = _diff(records, exists(kind), fetch)
-        counts[kind] = (len(records), created, updated)
+        found = StoredComparison(set(), set())  # before the tenant's first load no record can exist
+        if previous and records:
+            found = store.compare_records(tenant, kind, records)
+        changed = [r for r in records if r.key not in found.unchanged]
+        created = sum(1 for r in changed if r.key not in found.present)
+        counts[kind] = (len(records), created, len(changed) - created)
         return changed
 
     changes = Bundle(
-        companies=diff(RecordKind.COMPANIES, bundle.companies, lambda ids: store.get_companies(tenant, ids)),
-        facilities=diff(
-            RecordKind.FACILITIES, bundle.facilities, lambda ids: store.get_facilities(tenant, ids)
-        ),
-        items=diff(RecordKind.ITEMS, bundle.items, lambda ids: store.get_items(tenant, ids)),
-        bom=diff(RecordKind.BOM, bundle.bom, bom_fetch),
-        sourcing=diff(
-            RecordKind.SOURCING, bundle.sourcing, lambda ids: store.get_sourcing_by_id(tenant, ids)
-        ),
-        documents=diff(RecordKind.DOCUMENTS, bundle.documents, lambda ids: store.get_documents(tenant, ids)),
+        companies=diff(RecordKind.COMPANIES, bundle.companies),
+        facilities=diff(RecordKind.FACILITIES, bundle.facilities),
+        items=diff(RecordKind.ITEMS, bundle.items),
+        bom=diff(RecordKind.BOM, bundle.bom),
+        sourcing=diff(RecordKind.SOURCING, bundle.sourcing),
+        documents=diff(RecordKind.DOCUMENTS, bundle.documents),
     )
     files = {
         f"{kind.value}.csv": FileCounts(

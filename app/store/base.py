@@ -12,7 +12,7 @@ Results are returned in a deterministic order (sorted by key) so both stores giv
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,7 +33,7 @@ from graph_schema import (
     Review,
     Sourcing,
 )
-from graph_schema.records import Lot, LotEvent
+from graph_schema.records import Lot, LotEvent, Record
 from graph_schema.vocab import Label
 
 
@@ -111,6 +111,14 @@ class Supply(NamedTuple):
     bom: tuple[BomLine, ...]
 
 
+class StoredComparison(NamedTuple):
+    """How a bundle's records stand against the tenant's stored ones, by key: `present` are stored,
+    `unchanged` are stored exactly as given (a subset of `present`)."""
+
+    present: set[str]
+    unchanged: set[str]
+
+
 @dataclass(frozen=True)
 class TenantInfo:
     """What the store knows of a tenant's data as a whole."""
@@ -129,6 +137,33 @@ class SupplyClosure:
 
     rows: Mapping[SourcingKey, list[Supply]]
     asked: frozenset[SourcingKey]
+
+
+def compare_by_reading(
+    store: GraphStore, tenant: str, kind: RecordKind, records: Sequence[Record]
+) -> StoredComparison:
+    """`GraphStore.compare_records` by reading the stored records back and comparing their properties:
+    what the embedded store does (its records are in memory) and what the conformance suite holds the
+    Neo4j store's server-side comparison to."""
+    if kind is RecordKind.BOM:
+        lines = [r for r in records if isinstance(r, BomLine)]
+        stored = store.get_bom(tenant, {line.parent_item_id for line in lines})
+        by_pair = {(s.parent_item_id, s.component_item_id): s for group in stored.values() for s in group}
+        pairs = {r.key: by_pair.get((r.parent_item_id, r.component_item_id)) for r in lines}
+        old: dict[str, Record] = {key: line for key, line in pairs.items() if line is not None}
+    else:
+        old = dict(_READERS[kind](store, tenant, [r.key for r in records]))
+    unchanged = {r.key for r in records if r.key in old and old[r.key].to_props() == r.to_props()}
+    return StoredComparison(set(old), unchanged)
+
+
+_READERS: dict[RecordKind, Callable[[GraphStore, str, Collection[str]], Mapping[str, Record]]] = {
+    RecordKind.COMPANIES: lambda store, tenant, ids: store.get_companies(tenant, ids),
+    RecordKind.FACILITIES: lambda store, tenant, ids: store.get_facilities(tenant, ids),
+    RecordKind.ITEMS: lambda store, tenant, ids: store.get_items(tenant, ids),
+    RecordKind.SOURCING: lambda store, tenant, ids: store.get_sourcing_by_id(tenant, ids),
+    RecordKind.DOCUMENTS: lambda store, tenant, ids: store.get_documents(tenant, ids),
+}
 
 
 def closure_keys(item_id: str, facility_id: str, bom: Iterable[BomLine]) -> list[SourcingKey]:
@@ -248,6 +283,16 @@ class GraphStore(Protocol):
 
     def existing_keys(self, tenant: str, kind: RecordKind, keys: Collection[str]) -> set[str]:
         """Which of `keys` the tenant already has, to resolve a bundle's references to earlier loads."""
+        ...
+
+    def compare_records(self, tenant: str, kind: RecordKind, records: Sequence[Record]) -> StoredComparison:
+        """Which of these records (all of `kind`) the tenant has, and which it has exactly as given.
+
+        The load's change detection: a reload of an ERP's unchanged master data must write nothing and
+        keep the data version. "Exactly" means equal stored properties (`Record.to_props`); BOM lines
+        are identified by their (parent, component) pair. `compare_by_reading` is the reference answer;
+        a store may compare where the data lives instead of shipping every record back.
+        """
         ...
 
     def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]: ...

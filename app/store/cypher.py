@@ -218,6 +218,24 @@ MATCH (p:{Label.ITEM} {{tenant: $tenant, id: row.parent}})-[:{Rel.HAS_COMPONENT}
 RETURN collect(DISTINCT row.key) AS rows
 """
 
+
+# A load's change detection compares on the server: each row sends a record's key and its full property
+# map as it would be written (`[key, props]`; BOM lines `[key, parent, component, props]`), and only
+# `[key, equal]` comes back for the stored ones, one record per batch.
+def compare_nodes(label: Label) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{Label(label)} {{tenant: $tenant, id: row[0]}}) "
+        "RETURN collect([row[0], properties(n) = row[1]]) AS rows"
+    )
+
+
+COMPARE_BOM = f"""
+UNWIND $rows AS row
+MATCH (p:{Label.ITEM} {{tenant: $tenant, id: row[1]}})-[r:{Rel.HAS_COMPONENT}]->
+      (c:{Label.ITEM} {{tenant: $tenant, id: row[2]}})
+RETURN collect([row[0], properties(r) = row[3]]) AS rows
+"""
+
 GET_BOM = f"""
 UNWIND $ids AS parent_id
 MATCH (p:{Label.ITEM} {{tenant: $tenant, id: parent_id}})-[r:{Rel.HAS_COMPONENT}]->(c:{Label.ITEM})

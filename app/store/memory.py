@@ -44,9 +44,11 @@ from app.store.base import (
     LotLink,
     RecordKind,
     SourcingKey,
+    StoredComparison,
     Supply,
     SupplyClosure,
     TenantInfo,
+    compare_by_reading,
     epoch_us,
     supply_closure_by_tiers,
 )
@@ -232,6 +234,11 @@ class MemoryStore:
             else:
                 known = self._ids.get((tenant, LABEL_OF_KIND[kind]), set())
             return {k for k in keys if k in known}
+
+    def compare_records(self, tenant: str, kind: RecordKind, records: Sequence[Record]) -> StoredComparison:
+        """Compared with the stored records themselves, which are in memory already."""
+        with self._lock:
+            return compare_by_reading(self, tenant, kind, records)
 
     def get_companies(self, tenant: str, ids: Collection[str]) -> dict[str, Company]:
         return self._get(tenant, Label.COMPANY, Company, ids)

@@ -166,6 +166,42 @@ def test_large_bundle_spans_many_batches(neo4j_store: Neo4jStore, tenant: str) -
 
 
 @neo4j
+def test_reads_sent_in_many_batches_answer_as_one_batch_does(
+    neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batched reads send every batch before reading any answer; with batches of two the answers must
+    be the ones a single batch gives, in a snapshot and outside one."""
+    b = bundle(
+        companies=[company(f"C{i}") for i in range(7)],
+        facilities=[facility(f"F{i}", f"C{i}") for i in range(5)],
+        items=[item(f"I{i}") for i in range(6)],
+        bom=[bom_line("I0", f"I{i}") for i in range(1, 6)],
+        sourcing=[sourcing(f"I{i}", f"F{i % 5}") for i in range(6)],
+    )
+    neo4j_store.write_bundle(tenant, b, "v1")
+    asked = [f"C{i}" for i in range(9)]
+    changed = [*b.companies[:3], b.companies[3].model_copy(update={"name": "Renamed"}), company("C9")]
+
+    def answers() -> tuple[object, ...]:
+        return (
+            neo4j_store.get_companies(tenant, asked),
+            neo4j_store.existing_keys(tenant, RecordKind.COMPANIES, asked),
+            neo4j_store.existing_keys(tenant, RecordKind.BOM, [f"I0>I{i}" for i in range(8)]),
+            neo4j_store.compare_records(tenant, RecordKind.COMPANIES, changed),
+            neo4j_store.compare_records(tenant, RecordKind.BOM, b.bom),
+            neo4j_store.get_bom(tenant, [f"I{i}" for i in range(6)]),
+            neo4j_store.get_supply(tenant, [("", f"I{i}") for i in range(6)]),
+        )
+
+    whole = answers()
+    assert len(whole[0]) == 7 and whole[3] == ({"C0", "C1", "C2", "C3"}, {"C0", "C1", "C2"})
+    monkeypatch.setattr(neo4j_store, "_batch_size", 2)
+    assert answers() == whole
+    with neo4j_store.snapshot():
+        assert answers() == whole
+
+
+@neo4j
 def test_the_drivers_debug_log_names_a_batch_by_its_size_not_its_rows(
     neo4j_store: Neo4jStore, tenant: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -216,8 +252,13 @@ def test_every_write_statement_returns_a_row(neo4j_store: Neo4jStore, tenant: st
 @neo4j
 @pytest.mark.parametrize(
     "query",
-    [cypher.populated_labels(WRITE_ORDER), cypher.find_nodes(Label.SOURCING)],
-    ids=["populated", "find"],
+    [
+        cypher.populated_labels(WRITE_ORDER),
+        cypher.find_nodes(Label.SOURCING),
+        cypher.compare_nodes(Label.SOURCING),
+        cypher.COMPARE_BOM,
+    ],
+    ids=["populated", "find", "compare", "compare-bom"],
 )
 def test_write_lookups_use_an_index(neo4j_store: Neo4jStore, tenant: str, query: str) -> None:
     """A label scan here would make every bundle write cost the whole database."""

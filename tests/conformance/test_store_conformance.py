@@ -11,7 +11,13 @@ from datetime import date
 import pytest
 
 from app.errors import ConflictError
-from app.store.base import GraphStore, KeyLookup, RecordKind, supply_closure_by_tiers
+from app.store.base import (
+    GraphStore,
+    KeyLookup,
+    RecordKind,
+    compare_by_reading,
+    supply_closure_by_tiers,
+)
 from graph_schema import Activity, Bundle, ItemKind, ReviewVerdict
 from tests.builders import (
     bom_line,
@@ -171,6 +177,71 @@ def test_existing_keys_per_kind(store: GraphStore, tenant: str) -> None:
     }
     for kind, (asked, expected) in cases.items():
         assert store.existing_keys(tenant, kind, asked) == expected, kind
+
+
+def test_compare_records_tells_stored_unchanged_and_changed_records(store: GraphStore, tenant: str) -> None:
+    b = _graph_bundle()
+    store.write_bundle(tenant, b, "v1")
+    p1, c1, c2 = b.companies
+    f1, f2, _ = b.facilities
+    shirt, yarn, _ = b.items
+    tier1, yarn_link, _ = b.sourcing
+    d1 = b.documents[0]
+    line = b.bom[0]
+    # (records asked about, expected present, expected unchanged): for each kind one record as stored,
+    # changed ones (a value changed, a field emptied, one filled, a list or an enum changed) and a new one.
+    cases = [
+        (
+            RecordKind.COMPANIES,
+            [
+                p1,
+                c1.model_copy(update={"name_local": None}),
+                c2.model_copy(update={"aliases": ["X"]}),
+                company("C9"),
+            ],
+            {"P1", "C1", "C2"},
+            {"P1"},
+        ),
+        (
+            RecordKind.FACILITIES,
+            [f1.model_copy(update={"latitude": 41.1682}), f2, facility("F9", "C2")],
+            {"F1", "F2"},
+            {"F2"},
+        ),
+        (
+            RecordKind.ITEMS,
+            [shirt, yarn.model_copy(update={"kind": ItemKind.MATERIAL}), item("new")],
+            {"shirt", "yarn"},
+            {"shirt"},
+        ),
+        (RecordKind.BOM, [line, bom_line("yarn", "cotton")], {"shirt>yarn"}, {"shirt>yarn"}),
+        (RecordKind.BOM, [line.model_copy(update={"quantity": 0.4})], {"shirt>yarn"}, set()),
+        (RecordKind.BOM, [line.model_copy(update={"unit": None})], {"shirt>yarn"}, set()),
+        (
+            RecordKind.SOURCING,
+            [
+                tier1,
+                yarn_link.model_copy(update={"valid_to": date(2025, 1, 31)}),
+                sourcing("cotton", "F3", "F2"),
+            ],
+            {tier1.sourcing_id, yarn_link.sourcing_id},
+            {tier1.sourcing_id},
+        ),
+        (
+            RecordKind.SOURCING,
+            [yarn_link.model_copy(update={"document_ids": ["D1", "D2"]})],
+            {yarn_link.sourcing_id},
+            set(),
+        ),
+        (RecordKind.DOCUMENTS, [d1, document("D2")], {"D1"}, {"D1"}),
+        (RecordKind.DOCUMENTS, [d1.model_copy(update={"issued_on": date(2024, 3, 6)})], {"D1"}, set()),
+    ]
+    for kind, records, present, unchanged in cases:
+        found = store.compare_records(tenant, kind, records)
+        assert (found.present, found.unchanged) == (present, unchanged), (kind, records)
+        assert found == compare_by_reading(store, tenant, kind, records), kind
+    # Another tenant has none of them.
+    assert store.compare_records(f"{tenant}-other", RecordKind.COMPANIES, [p1]) == (set(), set())
 
 
 def test_tenant_info_counts_and_data_version(store: GraphStore, tenant: str) -> None:
