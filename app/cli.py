@@ -31,7 +31,7 @@ from app.keys import issue_key, list_keys, revoke_key
 from app.progress import ProgressBar
 from app.screening.model import ScreenRecord
 from app.screening.service import ScreenResult
-from app.sealing import Sealer
+from app.sealing import Sealer, SealState
 from app.service import TraceService
 from app.store.base import all_product_ids
 from app.store.factory import open_store
@@ -170,6 +170,19 @@ def _parser() -> argparse.ArgumentParser:
         "--confirm", metavar="TENANT", required=True, help="the tenant's name again, to say you mean it"
     )
     tenant_drop.add_argument("--json", action="store_true")
+
+    webhooks = sub.add_parser("webhooks", help="webhook subscriptions of every tenant: signing-secret keys")
+    webhooks_sub = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    secrets = webhooks_sub.add_parser(
+        "secrets",
+        help="which key each stored signing secret is sealed with (TRACEGRAPH_SECRETS_KEY), every tenant",
+    )
+    secrets.add_argument(
+        "--reseal",
+        action="store_true",
+        help="first rewrite secrets stored as issued or under an older key, sealed with the first key",
+    )
+    secrets.add_argument("--json", action="store_true")
 
     changes = sub.add_parser(
         "changes", help="catch up on verdict changes (lists, loads, reviews), then print them newest first"
@@ -365,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _keys(service, args, getattr(args, "key_tenant", None) or tenant)
         elif args.command == "changes":
             _changes(service, tenant, args)
+        elif args.command == "webhooks":
+            _webhook_secrets(service, settings, args)
         elif args.command == "tenant":
             if not _tenant(service, settings, args, tenant):
                 return EXIT_INVALID
@@ -551,6 +566,37 @@ def _tenant(service: TraceService, settings: Settings, args: argparse.Namespace,
     else:
         print(f"tenant {tenant} offboarded: {report.records:,} records and {report.files:,} files deleted")
     return True
+
+
+def _webhook_secrets(service: TraceService, settings: Settings, args: argparse.Namespace) -> None:
+    """`tracegraph webhooks secrets`: what an operator rotating the secrets key checks before dropping
+    the old key (and, with `--reseal`, does so it need not wait for traffic)."""
+    found = service.webhooks.secret_states(reseal=args.reseal)
+    if args.json:
+        print(json.dumps([t.model_dump(mode="json") for t in found], indent=2))
+        return
+    total = dict.fromkeys(SealState, 0)
+    for one in found:
+        shown = ", ".join(f"{n} {state.value}" for state, n in one.states.items() if n)
+        print(
+            f"tenant {one.tenant}: {shown or 'no subscriptions'}"
+            + (f" ({one.resealed} resealed)" if one.resealed else "")
+        )
+        for state, n in one.states.items():
+            total[state] += n
+    if not found:
+        print("no webhook subscriptions")
+    elif unknown := total[SealState.UNKNOWN_KEY]:
+        print(
+            f"{unknown} secret(s) sealed with a key that TRACEGRAPH_SECRETS_KEY does not hold: "
+            "those subscriptions cannot sign until it does"
+        )
+    elif settings.secrets_key is None:
+        print("TRACEGRAPH_SECRETS_KEY is not set: secrets are stored as issued")
+    elif total[SealState.OLD_KEY] or total[SealState.PLAIN]:
+        print("some secrets are not sealed with the first key yet: run with --reseal before dropping a key")
+    else:
+        print("every secret is sealed with the first key: the keys after it can be dropped")
 
 
 def _evidence_pack(service: TraceService, tenant: str, settings: Settings, args: argparse.Namespace) -> None:

@@ -5,8 +5,9 @@ when `TRACEGRAPH_SECRETS_KEY` is set it is stored encrypted (Fernet: AES-128-CBC
 tag, from the `cryptography` package), and a copy of the store's data (a backup, a dump handed to
 support) no longer lets anyone forge payloads to a tenant's receiver. The key is one or more
 comma-separated Fernet keys: the first seals, every one unseals, so a key is rotated by putting the new
-one first and dropping the old one once `reseal` has passed over every secret (webhooks reseal a
-subscription's secret when its cursor moves, so one that receives nothing keeps the old seal).
+one first (in every process), resealing every stored secret (`tracegraph webhooks secrets --reseal`,
+which then reports each secret's `SealState`), and dropping the old key once none is left under it.
+Webhooks also reseal a subscription's secret whenever its cursor moves.
 
 Without a key secrets are stored as issued, as before; a secret stored that way is sealed the next time
 its record is written with a key configured. A sealed secret read without its key raises
@@ -14,6 +15,8 @@ its record is written with a key configured. A sealed secret read without its ke
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from pydantic import SecretStr
@@ -28,6 +31,20 @@ class SealedSecretError(TracegraphError):
     status = 500
     title = "Sealed secret unavailable"
     slug = "sealed-secret"
+
+
+class SealState(StrEnum):
+    """How a stored secret stands against the keys configured now: what an operator rotating a key
+    must know before dropping the old one."""
+
+    #: stored as issued (before a key was set, or no key is set)
+    PLAIN = "plain"
+    #: sealed with the first key
+    CURRENT = "current"
+    #: sealed with another configured key: `reseal` brings it to the first
+    OLD_KEY = "old_key"
+    #: sealed with a key not configured: unreadable until that key is configured again
+    UNKNOWN_KEY = "unknown_key"
 
 
 def generate_key() -> str:
@@ -67,20 +84,30 @@ class Sealer:
                 "a secret is sealed with a key that TRACEGRAPH_SECRETS_KEY does not hold"
             ) from None
 
+    def state(self, stored: str) -> SealState:
+        """Which key, of those configured, the stored form is sealed with."""
+        if not stored.startswith(SEALED_PREFIX):
+            return SealState.PLAIN
+        if self._fernet is None or self._primary is None:
+            return SealState.UNKNOWN_KEY
+        token = stored.removeprefix(SEALED_PREFIX).encode()
+        for fernet, state in ((self._primary, SealState.CURRENT), (self._fernet, SealState.OLD_KEY)):
+            try:
+                fernet.decrypt(token)
+                return state
+            except InvalidToken:
+                pass
+        return SealState.UNKNOWN_KEY
+
     def reseal(self, stored: str) -> str:
         """The stored form as it should be now: sealed with the first key (rotating an old key's seal,
-        sealing a secret stored as issued); unchanged without keys or when already current."""
-        if self._fernet is None or self._primary is None:
+        sealing a secret stored as issued); unchanged without keys, when already current, or when sealed
+        with a key we do not hold (left for `unseal` to report)."""
+        if self._fernet is None:
             return stored
-        if not stored.startswith(SEALED_PREFIX):
+        state = self.state(stored)
+        if state is SealState.PLAIN:
             return self.seal(stored)
-        token = stored.removeprefix(SEALED_PREFIX).encode()
-        try:
-            self._primary.decrypt(token)
-            return stored
-        except InvalidToken:
-            pass
-        try:
-            return SEALED_PREFIX + self._fernet.rotate(token).decode()
-        except InvalidToken:
-            return stored  # a key we do not hold: leave it for `unseal` to report
+        if state is SealState.OLD_KEY:
+            return SEALED_PREFIX + self._fernet.rotate(stored.removeprefix(SEALED_PREFIX).encode()).decode()
+        return stored

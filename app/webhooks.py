@@ -40,15 +40,16 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, Field
 
 from app.changes import VerdictChange
-from app.errors import BadRequestError, NotFoundError
+from app.errors import BadRequestError, ConflictError, NotFoundError
 from app.retry import backoff_delay, retry_after_seconds, retryable_status
-from app.sealing import SEALED_PREFIX, SealedSecretError, Sealer
+from app.sealing import SEALED_PREFIX, SealedSecretError, Sealer, SealState
 from app.store.base import GraphStore
 from app.worker import Worker
 
@@ -67,6 +68,8 @@ SEND_TIMEOUT_S = 10.0
 MAX_WEBHOOKS_PER_TENANT = 20
 #: deliveries shown by the log at most
 MAX_LOG = 500
+#: compare-and-set tries per subscription when resealing its secret
+RESEAL_ATTEMPTS = 5
 
 
 class WebhookEvent(StrEnum):
@@ -142,6 +145,16 @@ class CreatedWebhook(WebhookView):
             "(HMAC-SHA256 of `<t>.<raw body>`)."
         )
     )
+
+
+class TenantSecrets(BaseModel):
+    """How one tenant's stored signing secrets stand against the configured keys."""
+
+    tenant: str = Field(description="The tenant.")
+    states: dict[SealState, int] = Field(
+        description="Subscriptions per state of their stored secret (after resealing, when asked to)."
+    )
+    resealed: int = Field(description="Secrets rewritten sealed with the first key by this run.")
 
 
 class DeliveryAttempt(BaseModel):
@@ -291,6 +304,47 @@ class Webhooks:
         self.get(tenant, webhook_id)
         rows = self.store.list_webhook_deliveries(tenant, webhook_id, limit)
         return [Delivery.model_validate(r) for r in rows]
+
+    # -- key rotation --------------------------------------------------------------------------------
+    def secret_states(self, reseal: bool = False) -> list[TenantSecrets]:
+        """For every tenant with subscriptions, how many stored secrets are in each `SealState`.
+
+        An operator rotating `TRACEGRAPH_SECRETS_KEY` drops the old key once no secret is `old_key` (or
+        `plain`, if sealing is the point). With `reseal`, secrets stored as issued or under an old key
+        are first rewritten sealed with the first key, so the rotation does not wait for traffic.
+        """
+        out: list[TenantSecrets] = []
+        with self._lock:
+            for tenant in self.store.webhook_tenants():
+                states = dict.fromkeys(SealState, 0)
+                resealed = 0
+                for raw in self.store.list_webhooks(tenant):
+                    hook: Webhook | None = Webhook.model_validate(raw)
+                    if reseal:
+                        hook, done = self._reseal(tenant, raw)
+                        resealed += done
+                    if hook is not None:
+                        states[self.sealer.state(hook.secret)] += 1
+                out.append(TenantSecrets(tenant=tenant, states=states, resealed=resealed))
+        return out
+
+    def _reseal(self, tenant: str, raw: dict[str, Any]) -> tuple[Webhook | None, bool]:
+        """Rewrite one subscription with its secret resealed, only over the document as read: another
+        process moving the cursor meanwhile makes the write miss, and the fresh document is resealed
+        instead. `None` if it was deleted meanwhile."""
+        for _ in range(RESEAL_ATTEMPTS):
+            hook = Webhook.model_validate(raw)
+            sealed = self.sealer.reseal(hook.secret)
+            if sealed == hook.secret:
+                return hook, False
+            new = hook.model_copy(update={"secret": sealed, "secret_hint": hook.hint()})
+            if self.store.put_webhook(tenant, hook.webhook_id, new.model_dump(mode="json"), expected=raw):
+                return new, True
+            fresh = self.store.get_webhook(tenant, hook.webhook_id)
+            if fresh is None:
+                return None, False
+            raw = fresh
+        raise ConflictError(f"webhook '{raw.get('webhook_id')}' kept changing while its secret was resealed")
 
     # -- making deliveries ---------------------------------------------------------------------------
     def enqueue(self, tenant: str) -> int:

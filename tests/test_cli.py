@@ -14,7 +14,10 @@ import pytest
 from app.cli import main
 from app.errors import BadRequestError
 from app.evidence.documents import DocumentFiles
-from app.service import DEMO_DIR, DEMO_EXPECTED
+from app.sealing import Sealer, generate_key
+from app.service import DEMO_DIR, DEMO_EXPECTED, TraceService
+from app.store.memory import MemoryStore
+from app.webhooks import WebhookRequest
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 
@@ -220,3 +223,32 @@ def test_offboarding_files_reaches_no_folder_but_the_tenants_own(tmp_path: Path,
     with pytest.raises(BadRequestError):
         files.drop(name)
     assert len(list((tmp_path / "documents" / "staying").glob("*/*"))) == 2  # the file and its sidecar
+
+
+def test_webhook_secrets_are_checked_and_resealed_for_a_key_rotation(
+    store_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = generate_key(), generate_key()
+    service = TraceService(MemoryStore(store_file))
+    service.webhooks.sealer = Sealer(old)
+    service.webhooks.allow_private = True  # no DNS lookup of the receiver's host here
+    hook = service.webhooks.create("acme", WebhookRequest(url="https://example.com/h"))
+    monkeypatch.setenv("TRACEGRAPH_SECRETS_KEY", f"{new},{old}")
+
+    assert main(["webhooks", "secrets"]) == 0
+    out = capsys.readouterr().out
+    assert "tenant acme: 1 old_key" in out and "run with --reseal before dropping a key" in out
+    assert main(["webhooks", "secrets", "--reseal", "--json"]) == 0
+    (acme,) = json.loads(capsys.readouterr().out)
+    assert acme["tenant"] == "acme" and acme["resealed"] == 1 and acme["states"]["current"] == 1
+
+    monkeypatch.setenv("TRACEGRAPH_SECRETS_KEY", new)  # the old key dropped
+    assert main(["webhooks", "secrets"]) == 0
+    assert "the keys after it can be dropped" in capsys.readouterr().out
+    stored = MemoryStore(store_file).get_webhook("acme", hook.webhook_id)
+    assert stored is not None and Sealer(new).unseal(str(stored["secret"])) == hook.secret
+    monkeypatch.setenv("TRACEGRAPH_SECRETS_KEY", generate_key())  # a key that never sealed it
+    assert main(["webhooks", "secrets"]) == 0
+    assert (
+        "1 secret(s) sealed with a key that TRACEGRAPH_SECRETS_KEY does not hold" in capsys.readouterr().out
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.errors import BadRequestError
 from app.retry import backoff_delay, retry_after_seconds
-from app.sealing import SEALED_PREFIX, Sealer, generate_key
+from app.sealing import SEALED_PREFIX, Sealer, SealState, generate_key
 from app.service import DEMO_DIR, TraceService
 from app.store.memory import MemoryStore
 from app.webhooks import (
@@ -302,3 +303,82 @@ def test_a_malformed_secrets_key_is_refused_at_start_naming_the_setting() -> Non
     with pytest.raises(ValidationError, match="TRACEGRAPH_SECRETS_KEY"):
         Settings(secrets_key="not-a-key")
     assert Settings(secrets_key=f"{generate_key()}, {generate_key()}").secrets_key is not None
+
+
+def test_resealing_moves_every_secret_to_the_new_key_so_the_old_one_can_be_dropped(
+    service: TraceService, receiver: Receiver, list_name: str
+) -> None:
+    old, new = generate_key(), generate_key()
+    service.webhooks.sealer = Sealer(old)
+    under_old = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    elsewhere = service.webhooks.create("beta", WebhookRequest(url=receiver.url))
+    service.webhooks.sealer = Sealer()
+    as_issued = service.webhooks.create(T, WebhookRequest(url=receiver.url))
+    service.webhooks.sealer = Sealer(f"{new},{old}")  # the rotation starts: new key first
+
+    checked = {t.tenant: t for t in service.webhooks.secret_states()}
+    assert checked[T].states == {
+        SealState.PLAIN: 1,
+        SealState.CURRENT: 0,
+        SealState.OLD_KEY: 1,
+        SealState.UNKNOWN_KEY: 0,
+    }
+    assert checked["beta"].states[SealState.OLD_KEY] == 1
+    assert stored_secret(service, as_issued.webhook_id) == as_issued.secret  # a check writes nothing
+
+    resealed = {t.tenant: t for t in service.webhooks.secret_states(reseal=True)}
+    assert (resealed[T].resealed, resealed["beta"].resealed) == (2, 1)
+    for one in resealed.values():
+        assert set(one.states) == set(SealState)
+        assert one.states[SealState.CURRENT] == sum(one.states.values())
+    assert service.webhooks.secret_states(reseal=True)[0].resealed == 0  # nothing left to do
+    hints = {v.webhook_id: v.secret_hint for v in service.webhooks.subscriptions(T)}
+    assert hints[as_issued.webhook_id] == as_issued.secret[-4:]
+
+    service.webhooks.sealer = Sealer(new)  # the old key is dropped: every subscription still signs
+    beta = service.store.get_webhook("beta", elsewhere.webhook_id)
+    assert beta is not None and Sealer(new).unseal(str(beta["secret"])) == elsewhere.secret
+    list_change(service, list_name)
+    assert service.webhooks.dispatch_due() == 2
+    secrets = {under_old.webhook_id: under_old.secret, as_issued.webhook_id: as_issued.secret}
+    for headers, body in receiver.received:
+        secret = secrets[headers[DELIVERY_HEADER.lower()].split("-")[0]]
+        assert verify_signature(secret, body, headers[SIGNATURE_HEADER.lower()])
+
+
+def test_a_reseal_keeps_a_cursor_another_process_moved_meanwhile(
+    service: TraceService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = generate_key(), generate_key()
+    service.webhooks.sealer = Sealer(old)
+    hook = service.webhooks.create(T, WebhookRequest(url="https://example.com/h"))
+    service.webhooks.sealer = Sealer(f"{new},{old}")
+    store = service.store
+    real_put = store.put_webhook
+    raced: list[int] = []
+
+    def put_after_the_service_moved_on(
+        tenant: str, webhook_id: str, data: Mapping[str, Any], expected: Mapping[str, Any] | None = None
+    ) -> bool:
+        if expected is not None and not raced:  # the API process enqueues between our read and write
+            moved = store.get_webhook(tenant, webhook_id)
+            assert moved is not None
+            raced.append(real_put(tenant, webhook_id, {**moved, "cursor": 42}))
+        return real_put(tenant, webhook_id, data, expected)
+
+    monkeypatch.setattr(store, "put_webhook", put_after_the_service_moved_on)
+    (result,) = service.webhooks.secret_states(reseal=True)
+    assert raced == [True] and result.resealed == 1
+    stored = store.get_webhook(T, hook.webhook_id)
+    assert stored is not None and stored["cursor"] == 42  # not rewound: no change is delivered twice
+    assert Sealer(new).unseal(str(stored["secret"])) == hook.secret
+
+
+def test_a_secret_under_a_key_no_longer_configured_is_reported_and_left_alone(service: TraceService) -> None:
+    service.webhooks.sealer = Sealer(generate_key())
+    hook = service.webhooks.create(T, WebhookRequest(url="https://example.com/h"))
+    before = stored_secret(service, hook.webhook_id)
+    service.webhooks.sealer = Sealer(generate_key())  # the old key was dropped too early
+    (result,) = service.webhooks.secret_states(reseal=True)
+    assert result.states[SealState.UNKNOWN_KEY] == 1 and result.resealed == 0
+    assert stored_secret(service, hook.webhook_id) == before

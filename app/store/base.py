@@ -511,8 +511,15 @@ class GraphStore(Protocol):
     # Subscriptions and their delivery log, JSON documents owned by `app.webhooks`. A delivery's
     # `status` is `pending` until it was delivered or gave up; pending ones are the dispatcher's queue,
     # so a restarted service resumes them.
-    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
-        """Create or replace a subscription's document (it carries `created_at`)."""
+    def put_webhook(
+        self, tenant: str, webhook_id: str, data: Mapping[str, Any], expected: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Create or replace a subscription's document (it carries `created_at`); always `True`.
+
+        With `expected`, replace it only if the stored document still equals `expected` (and say whether
+        it did): a key rotation rewriting secrets from a command must not undo the cursor a running
+        service moved meanwhile.
+        """
         ...
 
     def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
@@ -541,6 +548,10 @@ class GraphStore(Protocol):
 
     def pending_webhook_deliveries(self) -> list[tuple[str, str]]:
         """(tenant, delivery_id) of every pending delivery of every tenant, the earliest due first."""
+        ...
+
+    def webhook_tenants(self) -> list[str]:
+        """Every tenant with at least one subscription, sorted: a key rotation goes over all of them."""
         ...
 
     # -- API keys ------------------------------------------------------------------------------------

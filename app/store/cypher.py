@@ -537,7 +537,16 @@ MERGE (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}})
 SET w.created_at = $created_at, w.data = $data
 """
 
+# Compare-and-set: replaces the document only if it is still the one the caller read.
+REPLACE_WEBHOOK = f"""
+MATCH (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}}) WHERE w.data = $expected
+SET w.created_at = $created_at, w.data = $data
+RETURN count(w) AS written
+"""
+
 GET_WEBHOOK = f"MATCH (w:{Label.WEBHOOK} {{tenant: $tenant, id: $id}}) RETURN w.data AS data"
+
+WEBHOOK_TENANTS = f"MATCH (w:{Label.WEBHOOK}) RETURN collect(DISTINCT w.tenant) AS rows"
 
 LIST_WEBHOOKS = f"""
 MATCH (w:{Label.WEBHOOK}) WHERE w.tenant = $tenant AND w.id IS NOT NULL

@@ -973,11 +973,19 @@ class MemoryStore:
             return out
 
     # -- webhooks ------------------------------------------------------------------------------------
-    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
-        """Create or replace the subscription's node."""
+    def put_webhook(
+        self, tenant: str, webhook_id: str, data: Mapping[str, Any], expected: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Create or replace the subscription's node (with `expected`: only if it still holds that)."""
         with self._transaction() as undo:
+            key = _key(Label.WEBHOOK, tenant, webhook_id)
+            if expected is not None:
+                node = self._graph.nodes.get(key)
+                if node is None or node["props"]["data"] != json.dumps(expected, sort_keys=True):
+                    return False
             props = {"tenant": tenant, "id": webhook_id, "data": json.dumps(data, sort_keys=True)}
-            self._put_node(_key(Label.WEBHOOK, tenant, webhook_id), props, undo)
+            self._put_node(key, props, undo)
+            return True
 
     def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
         """The subscription's document, or `None`."""
@@ -1047,6 +1055,12 @@ class MemoryStore:
                     due = data.get("next_attempt_at")
                     found.append((epoch_us(str(due)) if due else 0, tenant, node_id))
             return [(tenant, delivery_id) for _, tenant, delivery_id in sorted(found)]
+
+    def webhook_tenants(self) -> list[str]:
+        """Every tenant with a subscription."""
+        with self._lock:
+            self._refresh()
+            return sorted({key[1] for key in self._graph.nodes if key[0] == Label.WEBHOOK.value})
 
     def _document(self, label: Label, tenant: str, node_id: str) -> dict[str, Any] | None:
         with self._lock:

@@ -1416,15 +1416,28 @@ class Neo4jStore:
         return [dict(json.loads(r["data"])) for r in rows]
 
     # -- webhooks ------------------------------------------------------------------------------------
-    def put_webhook(self, tenant: str, webhook_id: str, data: Mapping[str, Any]) -> None:
-        """Create or replace the subscription's node; its document travels as JSON."""
-        self._write(
-            cypher.PUT_WEBHOOK,
-            tenant=tenant,
-            id=webhook_id,
-            created_at=epoch_us(str(data["created_at"])),
-            data=json.dumps(data, sort_keys=True),
-        )
+    def put_webhook(
+        self, tenant: str, webhook_id: str, data: Mapping[str, Any], expected: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Create or replace the subscription's node (with `expected`: only if it still holds that); its
+        document travels as JSON, written with sorted keys so that equal documents are equal text."""
+        params: dict[str, Any] = {
+            "tenant": tenant,
+            "id": webhook_id,
+            "created_at": epoch_us(str(data["created_at"])),
+            "data": json.dumps(data, sort_keys=True),
+        }
+        if expected is None:
+            self._write(cypher.PUT_WEBHOOK, **params)
+            return True
+
+        @unit_of_work(timeout=self._timeout)
+        def work(tx: ManagedTransaction) -> int:
+            query = cypher.REPLACE_WEBHOOK
+            return int(tx.run(query, params, expected=json.dumps(expected, sort_keys=True)).single(True)[0])
+
+        with _translated("replacing a webhook"), self._driver.session(database=self._database) as session:
+            return session.execute_write(work) > 0
 
     def get_webhook(self, tenant: str, webhook_id: str) -> dict[str, Any] | None:
         """The subscription's document, or `None`."""
@@ -1472,6 +1485,10 @@ class Neo4jStore:
     def pending_webhook_deliveries(self) -> list[tuple[str, str]]:
         """Every pending delivery of every tenant, the earliest due first."""
         return [(r["tenant"], r["id"]) for r in self._read(cypher.PENDING_WEBHOOK_DELIVERIES)]
+
+    def webhook_tenants(self) -> list[str]:
+        """Every tenant with a subscription."""
+        return sorted(self._collected(cypher.WEBHOOK_TENANTS))
 
     # -- API keys ------------------------------------------------------------------------------------
     def put_api_key(self, key: ApiKey) -> None:

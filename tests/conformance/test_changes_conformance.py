@@ -111,6 +111,33 @@ def test_webhooks_round_trip_and_are_deleted_with_their_deliveries(store: GraphS
     assert [d for d in store.pending_webhook_deliveries() if d[0] == tenant] == [(tenant, "d3")]
 
 
+def test_a_webhook_is_replaced_only_over_the_document_the_writer_read(store: GraphStore, tenant: str) -> None:
+    read = {**_hook("w1", T0), "cursor": 3}
+    assert store.put_webhook(tenant, "w1", read) is True
+    moved = {**read, "cursor": 5}  # another process moves the cursor meanwhile
+    assert store.put_webhook(tenant, "w1", moved) is True
+    resealed = {**read, "secret": "sealed"}
+    assert store.put_webhook(tenant, "w1", resealed, expected=read) is False  # would undo the move
+    assert store.get_webhook(tenant, "w1") == moved
+    fresh = store.get_webhook(tenant, "w1")
+    assert fresh is not None
+    assert store.put_webhook(tenant, "w1", {**fresh, "secret": "sealed"}, expected=fresh) is True
+    assert store.get_webhook(tenant, "w1") == {**moved, "secret": "sealed"}
+    assert store.put_webhook(tenant, "nope", read, expected=read) is False
+    assert store.get_webhook(tenant, "nope") is None
+
+
+def test_webhook_tenants_name_every_tenant_with_a_subscription(store: GraphStore, tenant: str) -> None:
+    assert tenant not in store.webhook_tenants()
+    store.put_webhook(tenant, "w1", _hook("w1", T0))
+    store.put_webhook(tenant, "w2", _hook("w2", T0))
+    found = store.webhook_tenants()
+    assert found.count(tenant) == 1 and found == sorted(found)
+    store.delete_webhook(tenant, "w1")
+    store.delete_webhook(tenant, "w2")
+    assert tenant not in store.webhook_tenants()
+
+
 def test_dropping_a_tenant_drops_its_changes_and_webhooks(store: GraphStore, tenant: str) -> None:
     assert store.commit_verdict_changes(tenant, 0, _tracker(1, 1), {"product:A": {}}, [_change(1, T0)])
     store.put_webhook(tenant, "w1", _hook("w1", T0))
