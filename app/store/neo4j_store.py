@@ -351,11 +351,10 @@ def _supply_from_ids(rows: Iterable[Sequence[Any]], kept: KeptRecords) -> dict[S
                 ),
             )
         grouped.setdefault(got[0], []).append((sid, got[1]))
-    # `_sorted_groups`' order (keys, then rows by sourcing ID), sorting on the IDs at hand
-    return {
-        key: [supply for _, supply in sorted(group, key=itemgetter(0))]
-        for key, group in sorted(grouped.items())
-    }
+    # Each key's rows by sourcing ID, as `_sorted_groups` orders them, sorting on the IDs at hand. The
+    # keys themselves stay unsorted: a closure is looked up by key, never walked in key order, and at L
+    # sorting its ~275k keys cost ~0.6 s of a whole-catalogue screen.
+    return {key: [supply for _, supply in sorted(group, key=itemgetter(0))] for key, group in grouped.items()}
 
 
 class _Results(Protocol):

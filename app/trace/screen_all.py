@@ -104,20 +104,24 @@ def screen_all(
         _, graph, own = read_state_graph(cache, product_ids, progress)
         _judge_facilities(store, tenant, cache, graph, own, rules)
         reach = _propagate(graph, own)
-    out: list[ScreenedProduct] = []
-    for pid in product_ids:
-        if pid not in cache.items:
-            continue
-        flag = reach[State(pid, "")]
-        out.append(
-            ScreenedProduct(
-                product_id=pid,
-                verdict=_VERDICT[flag.level],
-                facility_id=flag.facility_id if flag.level >= _REVIEW else None,
-                rule=flag.rule if flag.level >= _REVIEW else None,
-                gap=flag.gap if flag.level == _GAP else None,
+        out: list[ScreenedProduct] = []
+        for pid in product_ids:
+            if pid not in cache.items:
+                continue
+            flag = reach[State(pid, "")]
+            out.append(
+                ScreenedProduct(
+                    product_id=pid,
+                    verdict=_VERDICT[flag.level],
+                    facility_id=flag.facility_id if flag.level >= _REVIEW else None,
+                    rule=flag.rule if flag.level >= _REVIEW else None,
+                    gap=flag.gap if flag.level == _GAP else None,
+                )
             )
-        )
+        # Freed by reference counting while the collector is still paused: at L the state graph is
+        # millions of objects, and each collection that found them alive after the pause rescanned them
+        # all (~4 s of a 17 s screen of 12,586 products, measured with cProfile).
+        del cache, graph, own, reach
     return out
 
 
