@@ -202,8 +202,9 @@ def get_nodes(label: Label) -> str:
     )
 
 
-# Both answer in one record (`rows`): a reload asks for all of a bundle's 120k keys, and one Bolt message
-# per key cost the client ~50 us each to receive, most of a no-change reload.
+# Both answer in one record (`rows`): a bundle's references to earlier loads can name tens of thousands of
+# keys, and one Bolt message per key cost the client ~50 us each to receive. (A load's change detection
+# asks `compare_nodes` below instead.)
 def existing_ids(label: Label) -> str:
     return (
         f"UNWIND $ids AS node_id MATCH (n:{Label(label)} {{tenant: $tenant, id: node_id}}) "
