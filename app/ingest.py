@@ -4,13 +4,16 @@ Validation (`loaders.bundle`) reads the files and resolves references against wh
 has. Then each record is compared with its stored version, so loading the same bundle twice writes
 nothing and keeps the data version; a later bundle updates records by ID. The new data version chains
 the previous one with a hash of the changes, so two stores fed the same bundles in the same order carry
-the same version, and a trace can say which data it was made on.
+the same version, and a trace can say which data it was made on. A tenant's first load has nothing to
+compare, so its records go to the store file by file while the rest is still being validated
+(`GraphStore.first_load`), and are kept only if the whole bundle turns out valid.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from contextlib import closing, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,10 +21,10 @@ from pydantic import BaseModel, Field
 
 from app.errors import BundleInvalidError
 from app.perf import gc_paused
-from app.store.base import GraphStore, RecordKind, StoredComparison
+from app.store.base import FirstLoad, GraphStore, RecordKind, StoredComparison
 from graph_schema import Bundle
 from graph_schema.records import Record, records_adapter
-from loaders.bundle import validate_bundle
+from loaders.bundle import ParsedBundle, validate_bundle
 
 R = TypeVar("R", bound=Record)
 
@@ -99,11 +102,27 @@ def load_bundle(
     label = name or (source.name if isinstance(source, Path) else "upload.zip")
     report = progress or (lambda step, what: None)
     report(0, "validating")
-    parsed = validate_bundle(source, store, tenant, name=label)
-    if parsed.problems or parsed.bundle is None:
-        raise BundleInvalidError(parsed.problems)
-    bundle = parsed.bundle
     previous = store.data_version(tenant)
+    # A tenant's first load is handed to the store file by file while the rest is validated; a reload
+    # is compared with what is stored first, so that only what changed is written.
+    with closing(store.first_load(tenant)) if not previous else nullcontext() as early:
+        parsed = validate_bundle(source, store, tenant, name=label, early=early)
+        if parsed.problems or parsed.bundle is None:
+            raise BundleInvalidError(parsed.problems)
+        return _finish_load(store, tenant, label, parsed, parsed.bundle, previous, report, early)
+
+
+def _finish_load(
+    store: GraphStore,
+    tenant: str,
+    label: str,
+    parsed: ParsedBundle,
+    bundle: Bundle,
+    previous: str,
+    report: Callable[[int, str], None],
+    early: FirstLoad | None,
+) -> LoadReport:
+    """Compare a valid bundle with the tenant's data, write what changed and report it."""
 
     counts: dict[RecordKind, tuple[int, int, int]] = {}
 
@@ -140,7 +159,10 @@ def load_bundle(
     if not changes.is_empty():
         version = next_data_version(previous, changes)
         report(LOAD_STEPS - 1, "writing")
-        store.write_bundle(tenant, changes, version)
+        if early is not None and parsed.handed_over:
+            early.commit(version)  # what was handed over is `changes`: a first load compares nothing
+        else:
+            store.write_bundle(tenant, changes, version)
     report(LOAD_STEPS, "loaded")
     return LoadReport(
         tenant=tenant,

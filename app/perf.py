@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,3 +27,35 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: how long a thread may hold the interpreter lock while another waits for it, during `prompt_switching`
+PROMPT_SWITCH_INTERVAL_S = 0.0005
+_switching_lock = threading.Lock()
+_switching_users = 0
+_switching_before = 0.0
+
+
+@contextmanager
+def prompt_switching() -> Iterator[None]:
+    """Hand the interpreter lock over within half a millisecond instead of Python's default five.
+
+    A thread that mostly waits on a socket (a Neo4j write streaming batches while the calling thread
+    validates the rest of the bundle) needs the lock for a moment whenever an answer arrives; with the
+    default interval it can wait up to 5 ms behind a busy thread each time while the server idles.
+    Measured on a 120k-row first load: 5.0–5.5 s with this, 5.5–6.0 s without. The interval is
+    process-wide: nested or concurrent blocks keep it short until the last one ends, then restore it.
+    """
+    global _switching_users, _switching_before
+    with _switching_lock:
+        if _switching_users == 0:
+            _switching_before = sys.getswitchinterval()
+            sys.setswitchinterval(PROMPT_SWITCH_INTERVAL_S)
+        _switching_users += 1
+    try:
+        yield
+    finally:
+        with _switching_lock:
+            _switching_users -= 1
+            if _switching_users == 0:
+                sys.setswitchinterval(_switching_before)

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from app.errors import Problem
 from app.perf import gc_paused
-from app.store.base import GraphStore, RecordKind
+from app.store.base import FirstLoad, GraphStore, RecordKind
 from graph_schema import (
     Activity,
     BomLine,
@@ -386,6 +386,8 @@ class ParsedBundle:
     warnings: list[str] = field(default_factory=list)
     #: SHA-256 over the bundle files' names and bytes: equal digests mean the same content
     content_sha256: str = ""
+    #: every file's records went to the `FirstLoad` given to `read_bundle` (only ever with no problem)
+    handed_over: bool = False
     _tables: dict[str, _Table] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -913,25 +915,36 @@ def _through_loaded(cycle: list[_Edge]) -> bool:
 # -- building records --------------------------------------------------------------------------------------
 
 
-def _build(tables: Mapping[str, _Table], problems: list[Problem]) -> Bundle:
-    built: dict[str, list[Any]] = {}
-    for file, spec in _SPECS.items():
-        table = tables.get(file)
-        rows = table.rows if table else []
-        records: list[Record] = []
-        try:  # the whole file in one call; a refusal is rare, and then each row is asked for its problems
-            records = records_adapter(spec.model).validate_python([row.values for row in rows])
-        except ValidationError:
-            for row in rows:
-                try:
-                    records.append(spec.model.model_validate(row.values))
-                except ValidationError as exc:  # a parser let through what the model refuses: a problem
-                    for error in exc.errors():
-                        column = str(error["loc"][0]) if error["loc"] else None
-                        problems.append(Problem(file, row.row, column, str(error["msg"])))
-        records.sort(key=lambda record: record.key)
-        built[file.removesuffix(".csv")] = records
-    return Bundle(**built)
+def _build_file(file: str, table: _Table | None, problems: list[Problem]) -> list[Record]:
+    spec = _SPECS[file]
+    rows = table.rows if table else []
+    records: list[Record] = []
+    try:  # the whole file in one call; a refusal is rare, and then each row is asked for its problems
+        records = records_adapter(spec.model).validate_python([row.values for row in rows])
+    except ValidationError:
+        for row in rows:
+            try:
+                records.append(spec.model.model_validate(row.values))
+            except ValidationError as exc:  # a parser let through what the model refuses: a problem
+                for error in exc.errors():
+                    column = str(error["loc"][0]) if error["loc"] else None
+                    problems.append(Problem(file, row.row, column, str(error["msg"])))
+    records.sort(key=lambda record: record.key)
+    return records
+
+
+def _build(
+    tables: Mapping[str, _Table], problems: list[Problem], built: Mapping[str, list[Record]] | None = None
+) -> Bundle:
+    """The bundle's records, file by file; `built` holds the files already built (handed over early)."""
+    done = built or {}
+    records: dict[str, Any] = {
+        file.removesuffix(".csv"): done[file]
+        if file in done
+        else _build_file(file, tables.get(file), problems)
+        for file in _SPECS
+    }
+    return Bundle(**records)
 
 
 # -- public API --------------------------------------------------------------------------------------------
@@ -965,6 +978,7 @@ def read_bundle(
     today: date | None = None,
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_file_bytes: int = MAX_FILE_BYTES,
+    early: FirstLoad | None = None,
 ) -> ParsedBundle:
     """Open and check a bundle on its own, before any store is involved.
 
@@ -973,6 +987,10 @@ def read_bundle(
     reveals is collected; `bundle` holds the records only when there is none. References to records
     loaded earlier and cycles through them need the tenant's data: use `validate_bundle` for a load.
     `today` dates the "expired link" warning (tests pin it).
+
+    With `early` (a tenant's first load, see `FirstLoad`), files are read in the order the store writes
+    them, and each file's records are handed over as soon as it is parsed, while no problem has been
+    found yet; `handed_over` then says whether every file went. Whoever passed `early` commits or closes it.
     """
     label = name or (source.name if isinstance(source, Path) else "upload.zip")
     parsed = ParsedBundle(name=label)
@@ -984,11 +1002,25 @@ def read_bundle(
 
     digest = hashlib.sha256()
     for file in BUNDLE_FILES:
+        if (data := collected.files.get(file)) is not None:
+            digest.update(f"{file}\0{len(data)}\0".encode())
+            digest.update(data)
+    parsed.content_sha256 = digest.hexdigest()
+
+    # A row takes at least one line, so this bounds the row count before anything is parsed.
+    lines = sum(data.count(b"\n") + 1 for data in collected.files.values())
+    handing = early is not None and not problems and early.accept(lines)
+    order = BUNDLE_FILES
+    if early is not None and handing:
+        wanted = [f"{kind.value}.csv" for kind in early.order]
+        order = tuple(wanted) + tuple(f for f in BUNDLE_FILES if f not in wanted)
+    built: dict[str, list[Record]] = {}
+    for file in order:
         data = collected.files.get(file)
         if data is None:
+            if early is not None and handing and not problems:
+                early.add(RecordKind(file.removesuffix(".csv")), [])  # no file: none of that kind to wait for
             continue
-        digest.update(f"{file}\0{len(data)}\0".encode())
-        digest.update(data)
         text = _decode(file, data, problems)
         if text is None:
             continue
@@ -1003,7 +1035,11 @@ def read_bundle(
             )
         if table.positions and not table.rows:
             parsed.warnings.append(f"{file} has a header but no data rows")
-    parsed.content_sha256 = digest.hexdigest()
+        if early is not None and handing and not problems:
+            records = _build_file(file, table, problems)
+            if not problems:
+                built[file] = records
+                early.add(RecordKind(file.removesuffix(".csv")), records)
 
     if not collected.files and not collected.problems:
         reason = (
@@ -1015,9 +1051,10 @@ def read_bundle(
     _check_rows(parsed._tables, problems, parsed.warnings, today or date.today())
     problems.extend(_bundle_cycles(parsed._tables))
     if not problems:
-        parsed.bundle = _build(parsed._tables, problems)
+        parsed.bundle = _build(parsed._tables, problems, built)
         if problems:
             parsed.bundle = None
+    parsed.handed_over = handing and not problems
     parsed.problems = _sort(problems, parsed._tables)
     return parsed
 
@@ -1123,15 +1160,18 @@ def validate_bundle(
     name: str | None = None,
     *,
     today: date | None = None,
+    early: FirstLoad | None = None,
 ) -> ParsedBundle:
     """Everything a load must check: `read_bundle`, then references and cycles against the tenant's data.
 
     Raises nothing for bad data; `bundle` is set only when no problem was found, and the caller raises
-    `BundleInvalidError(parsed.problems)` otherwise, so nothing of an invalid bundle is ever written.
+    `BundleInvalidError(parsed.problems)` otherwise, so nothing of an invalid bundle is ever written
+    (records handed to `early` on the way are discarded when the caller closes it without a commit).
     """
-    parsed = read_bundle(source, name, today=today)
+    parsed = read_bundle(source, name, today=today, early=early)
     extra = validate_references(parsed, store, tenant) + validate_cycles(parsed, store, tenant)
     if extra:
         parsed.problems = _sort(parsed.problems + extra, parsed._tables)
         parsed.bundle = None
+        parsed.handed_over = False
     return parsed

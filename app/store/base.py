@@ -139,6 +139,69 @@ class SupplyClosure:
     asked: frozenset[SourcingKey]
 
 
+class FirstLoad(Protocol):
+    """A tenant's first load, handed to the store file by file while the rest of the bundle is still
+    being validated, and kept only if all of it turns out valid.
+
+    On Neo4j the server writes the first files while the client parses and checks the last ones, so the
+    two halves of a load (client-bound validation, server-bound writing) overlap instead of following
+    each other. Nothing is visible before `commit`, and nothing of an invalid bundle is ever kept.
+
+    `accept(rows)` says whether the store takes records early for a bundle of at most `rows` rows; when
+    it does not (a staged first load, too big for one transaction), the caller validates everything and
+    calls `write_bundle` as usual. `add` hands over one kind's records, each kind at most once; `order`
+    is the order the store writes kinds in, so a caller that can choose adds them in it (any order is
+    correct). A kind never added is written as empty. `commit(data_version)` writes what was added and
+    the data version, all or nothing, and raises whatever writing met; `close()` without a commit
+    discards everything.
+    """
+
+    order: tuple[RecordKind, ...]
+
+    def accept(self, rows: int) -> bool: ...
+
+    def add(self, kind: RecordKind, records: Sequence[Record]) -> None: ...
+
+    def commit(self, data_version: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+#: the order a bundle's kinds are written in when the store has no preference of its own
+BUNDLE_ORDER: tuple[RecordKind, ...] = tuple(RecordKind)
+
+
+class BufferedFirstLoad:
+    """`FirstLoad` for a store that gains nothing from early records (the embedded store writes in this
+    process, so there is nothing to overlap): it keeps them and writes the whole bundle at `commit`."""
+
+    order = BUNDLE_ORDER
+
+    def __init__(self, store: GraphStore, tenant: str) -> None:
+        self._store = store
+        self._tenant = tenant
+        self._kinds: dict[RecordKind, Sequence[Record]] = {}
+
+    def accept(self, rows: int) -> bool:
+        return True
+
+    def add(self, kind: RecordKind, records: Sequence[Record]) -> None:
+        self._kinds[kind] = records
+
+    def commit(self, data_version: str) -> None:
+        self._store.write_bundle(self._tenant, added_bundle(self._kinds), data_version)
+        self._kinds = {}
+
+    def close(self) -> None:
+        self._kinds = {}
+
+
+def added_bundle(kinds: Mapping[RecordKind, Sequence[Record]]) -> Bundle:
+    """The bundle made of the kinds handed to a `FirstLoad` (missing kinds empty)."""
+    lists: dict[str, Any] = {kind.value: list(records) for kind, records in kinds.items()}
+    return Bundle(**lists)
+
+
 def compare_by_reading(
     store: GraphStore, tenant: str, kind: RecordKind, records: Sequence[Record]
 ) -> StoredComparison:
@@ -248,6 +311,12 @@ class GraphStore(Protocol):
 
         The caller has validated the bundle; a failure here leaves the store as it was.
         """
+        ...
+
+    def first_load(self, tenant: str) -> FirstLoad:
+        """A `FirstLoad` for a tenant with no data yet: its records are taken while the bundle is still
+        being validated (see `FirstLoad`). If the tenant gets data in the meantime, the load still
+        upserts by key, as `write_bundle` does."""
         ...
 
     def drop_tenant(self, tenant: str) -> int:

@@ -177,6 +177,9 @@ CREATE_BOM = _bom("CREATE")
 LOCK_TENANT = (
     f"MERGE (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version RETURN t.loading AS loading"
 )
+# Last in an early first load's transaction (`FirstLoad`), whose version is known only once the bundle
+# has been validated; until then `LOCK_TENANT` holds a placeholder nobody outside the transaction sees.
+SET_DATA_VERSION = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) SET t.data_version = $data_version"
 
 
 def populated_labels(labels: tuple[Label, ...]) -> str:

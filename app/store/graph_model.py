@@ -9,9 +9,9 @@ Nothing here talks to a database.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from app.store.base import RecordKind
 from graph_schema import (
@@ -25,6 +25,8 @@ from graph_schema import (
     Sourcing,
 )
 from graph_schema.records import BomLine, Record
+
+R = TypeVar("R", bound=Record)
 
 #: The tenant-owned kinds stored as nodes, in the order a bundle is written (BOM lines are relationships).
 NODE_KINDS: tuple[tuple[RecordKind, Label, type[Record]], ...] = (
@@ -48,7 +50,12 @@ def bundle_records(bundle: Bundle, label: Label) -> list[Record]:
         Label.SOURCING: bundle.sourcing,
         Label.DOCUMENT: bundle.documents,
     }
-    return list({r.key: r for r in by_label[label]}.values())
+    return unique_by_key(by_label[label])
+
+
+def unique_by_key(records: Sequence[R]) -> list[R]:
+    """One record per key, the last one given winning, as upserts in that order would leave them."""
+    return list({r.key: r for r in records}.values())
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ from app.errors import ConflictError, StoreError
 from app.perf import gc_paused
 from app.store.base import (
     FINISHED_JOB_STATES,
+    BufferedFirstLoad,
+    FirstLoad,
     KeyLookup,
     LotLink,
     RecordKind,
@@ -174,6 +176,10 @@ class MemoryStore:
                         self._put_edge(ends[0], ends[1], spec.rel, props, undo)
             tenant_key = _key(Label.TENANT, "", tenant)
             self._put_node(tenant_key, {"id": tenant, "data_version": data_version}, undo)
+
+    def first_load(self, tenant: str) -> FirstLoad:
+        """Records are kept until `commit` writes them in one go: in process there is nothing to overlap."""
+        return BufferedFirstLoad(self, tenant)
 
     def drop_tenant(self, tenant: str) -> int:
         """Delete every record of a tenant, all or nothing (the embedded store has no size limit on it)."""

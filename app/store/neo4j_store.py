@@ -6,7 +6,8 @@ Design notes:
   `WRITE_ORDER`, each batched `UNWIND` statement writing nodes together with the relationships of their
   foreign keys, targets addressed by the element IDs earlier statements returned; CREATE for keys the
   tenant has no node of, update by element ID (re-deriving only what changed) for the others. Any failure
-  rolls it all back.
+  rolls it all back. A tenant's first load is written by a thread of its own while the caller still
+  validates the bundle (`_EarlyFirstLoad`); its data version is set last, once validation has passed.
 - Reads are batched `UNWIND $ids` lookups served by the (tenant, id) uniqueness constraints and the
   indexes in `graph_schema.vocab`; results are re-sorted in Python so both stores answer identically.
 - Every call carries a timeout (`Settings.store_timeout_s`; writes get more in proportion to their size),
@@ -68,9 +69,11 @@ from app.errors import (
     TracegraphError,
     TransactionTooLargeError,
 )
+from app.perf import prompt_switching
 from app.store import cypher
 from app.store.base import (
     FINISHED_JOB_STATES,
+    FirstLoad,
     KeyLookup,
     LotLink,
     RecordKind,
@@ -79,6 +82,7 @@ from app.store.base import (
     Supply,
     SupplyClosure,
     TenantInfo,
+    added_bundle,
     epoch_us,
     supply_closure_by_tiers,
 )
@@ -92,6 +96,7 @@ from app.store.graph_model import (
     bundle_records,
     list_entry_node_id,
     node_props,
+    unique_by_key,
 )
 from graph_schema import (
     CONSTRAINTS,
@@ -129,6 +134,15 @@ STAGED_ROWS_PER_TX = 50_000
 #: after all nodes. Bill-of-materials lines go between documents and sourcing, which gives the last
 #: document batch time to finish before sourcing rows need the documents' element IDs.
 WRITE_ORDER: tuple[Label, ...] = (Label.COMPANY, Label.ITEM, Label.FACILITY, Label.DOCUMENT, Label.SOURCING)
+#: BOM lines (relationships between items) are written right after this label's nodes
+BOM_AFTER = Label.DOCUMENT
+_KIND_OF_LABEL: dict[Label, RecordKind] = {label: kind for kind, label in LABEL_OF_KIND.items()}
+#: the order a bundle's kinds are written in, BOM lines included: what `FirstLoad.order` tells a loader
+KIND_WRITE_ORDER: tuple[RecordKind, ...] = tuple(
+    kind
+    for label in WRITE_ORDER
+    for kind in ((_KIND_OF_LABEL[label], RecordKind.BOM) if label is BOM_AFTER else (_KIND_OF_LABEL[label],))
+)
 #: rows in the first batch of each label written (see `_ramped_chunks`)
 FIRST_WRITE_BATCH = 250
 #: labels whose nodes relationships point at, so their writes return element IDs
@@ -582,7 +596,7 @@ class Neo4jStore:
         ):
             tx = session.begin_transaction(timeout=timeout)
             try:
-                self._apply_bundle(tx, tenant, bundle, data_version)
+                self._apply_bundle(tx, tenant, _GivenBundle(bundle), data_version)
                 tx.commit()
             finally:
                 tx.close()  # rolls back unless committed
@@ -609,7 +623,7 @@ class Neo4jStore:
             ):
                 staged = _StagedTx(session, timeout, STAGED_ROWS_PER_TX)
                 try:
-                    self._apply_bundle(staged, tenant, bundle, data_version, lock=False)
+                    self._apply_bundle(staged, tenant, _GivenBundle(bundle), data_version, lock=False)
                     staged.commit()
                 finally:
                     staged.close()
@@ -641,7 +655,7 @@ class Neo4jStore:
             ).consume()
 
     def _apply_bundle(
-        self, tx: _Runner, tenant: str, bundle: Bundle, data_version: str, lock: bool = True
+        self, tx: _Runner, tenant: str, source: _RecordSource, data_version: str, lock: bool = True
     ) -> None:
         """Write the bundle inside `tx`: the tenant lock, then each label in `WRITE_ORDER` with the
         relationships of its foreign keys, the BOM lines, and last the keys between nodes of one label.
@@ -658,9 +672,15 @@ class Neo4jStore:
             if busy["loading"] is not None:
                 raise ConflictError(f"tenant '{tenant}' is being loaded by another request; try again later")
         found = tx.run(cypher.populated_labels(WRITE_ORDER), tenant=tenant).single(strict=True)
-        records = {label: bundle_records(bundle, label) for label in WRITE_ORDER}
+        records: dict[Label, list[Record]] = {}
+
+        def of(label: Label) -> list[Record]:  # a label's records, asked of the source when first needed
+            if label not in records:
+                records[label] = source.records(label)
+            return records[label]
+
         writer = _BundleWriter(self, tx, tenant)
-        writer.find_existing({label: records[label] for label in WRITE_ORDER if found[label.value]})
+        writer.find_existing({label: of(label) for label in WRITE_ORDER if found[label.value]})
         written: set[Label] = set()
         deferred: list[tuple[Label, tuple[FkRel, ...]]] = []
         for label in WRITE_ORDER:
@@ -668,12 +688,12 @@ class Neo4jStore:
             inline = tuple(s for s in specs if s.target in written)
             if len(inline) < len(specs):
                 deferred.append((label, tuple(s for s in specs if s.target not in written)))
-            writer.write_nodes(label, records[label], inline)
+            writer.write_nodes(label, of(label), inline)
             written.add(label)
-            if label is Label.DOCUMENT and bundle.bom:
-                self._write_bom(writer, bundle.bom)
+            if label is BOM_AFTER and (bom := source.bom()):
+                self._write_bom(writer, bom)
         for label, specs in deferred:
-            writer.rederive(label, records[label], specs)
+            writer.rederive(label, of(label), specs)
         writer.check_updates()
 
     def _write_bom(self, writer: _BundleWriter, lines: list[BomLine]) -> None:
@@ -707,6 +727,11 @@ class Neo4jStore:
         This is also the seam tests use to inject a failure mid-write.
         """
         return tx.run(query, rows=_ParamList(rows), **params)
+
+    def first_load(self, tenant: str) -> FirstLoad:
+        """Write each kind as it is handed over, from a thread of its own, in one transaction that commits
+        only when the caller, having validated everything, says so (see `_EarlyFirstLoad`)."""
+        return _EarlyFirstLoad(self, tenant)
 
     def drop_tenant(self, tenant: str) -> int:
         """Delete every record of a tenant in batches of their own transactions (see the protocol)."""
@@ -1561,6 +1586,134 @@ def _gc_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+class _RecordSource(Protocol):
+    """Where `_apply_bundle` gets a bundle's records: all at hand, or handed over while being validated."""
+
+    def records(self, label: Label) -> list[Record]: ...
+
+    def bom(self) -> list[BomLine]: ...
+
+
+class _GivenBundle:
+    """A whole, validated bundle."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self._bundle = bundle
+
+    def records(self, label: Label) -> list[Record]:
+        return bundle_records(self._bundle, label)
+
+    def bom(self) -> list[BomLine]:
+        return self._bundle.bom
+
+
+class _AbandonedError(Exception):
+    """The caller closed an early first load without committing it: roll back and stop."""
+
+
+class _EarlyFirstLoad:
+    """`FirstLoad` on Neo4j: a writer thread runs `_apply_bundle` over the kinds as they are handed over,
+    in one transaction that holds the tenant's lock from the start and commits only on `commit`.
+
+    The caller's thread validates the bundle (client CPU) while this one streams the statements and
+    mostly waits on the server, so the server writes the first files while the last ones are still
+    being parsed. The writer waits for each kind in `KIND_WRITE_ORDER`; `close` without a commit wakes
+    it to roll back. A failure in the writer is kept and raised by `commit`, which only a valid bundle
+    reaches, so a validation report is never replaced by an error the invalid data caused.
+    """
+
+    order = KIND_WRITE_ORDER
+
+    def __init__(self, store: Neo4jStore, tenant: str) -> None:
+        self._store = store
+        self._tenant = tenant
+        self._changed = threading.Condition()
+        self._kinds: dict[RecordKind, Sequence[Record]] = {}
+        self._ended = False
+        #: set by `commit`; still None when the load ended is abandoned
+        self._version: str | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._timeout = store._timeout
+
+    def accept(self, rows: int) -> bool:
+        """Yes unless a bundle this big is a staged first load (`write_bundle` decides that)."""
+        if 0 < self._store._staged_rows <= rows:
+            return False
+        if self._thread is None:
+            self._timeout = self._store._timeout + rows * WRITE_SECONDS_PER_ROW
+            self._thread = threading.Thread(
+                target=self._write, name=f"first-load:{self._tenant}", daemon=True
+            )
+            self._thread.start()
+        return True
+
+    def add(self, kind: RecordKind, records: Sequence[Record]) -> None:
+        with self._changed:
+            self._kinds[kind] = records
+            self._changed.notify_all()
+
+    def commit(self, data_version: str) -> None:
+        if self._thread is None:  # never accepted: nothing was started, write the usual way
+            self._store.write_bundle(self._tenant, added_bundle(self._kinds), data_version)
+            return
+        self._end(data_version)
+        with _translated("writing a bundle"):
+            if self._error is not None:
+                raise self._error
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._end(None)
+
+    def _end(self, version: str | None) -> None:
+        with self._changed:
+            if not self._ended:
+                self._ended, self._version = True, version
+                self._changed.notify_all()
+        assert self._thread is not None
+        self._thread.join()
+
+    # -- the writer thread ---------------------------------------------------------------------------
+    def records(self, label: Label) -> list[Record]:
+        return unique_by_key(self._kind(_KIND_OF_LABEL[label]))
+
+    def bom(self) -> list[BomLine]:
+        return [line for line in self._kind(RecordKind.BOM) if isinstance(line, BomLine)]
+
+    def _kind(self, kind: RecordKind) -> Sequence[Record]:
+        with self._changed:
+            self._changed.wait_for(lambda: kind in self._kinds or self._ended)
+            if self._ended and self._version is None:
+                raise _AbandonedError
+            return self._kinds.get(kind, ())
+
+    def _write(self) -> None:
+        try:
+            with (
+                prompt_switching(),
+                _gc_frozen(),
+                self._store._driver.session(database=self._store._database) as session,
+            ):
+                tx = session.begin_transaction(timeout=self._timeout)
+                try:
+                    # The data version is not known before validation ends; set last, in the same transaction.
+                    self._store._apply_bundle(tx, self._tenant, self, data_version="")
+                    with self._changed:
+                        self._changed.wait_for(lambda: self._ended)
+                    if self._version is not None:
+                        tx.run(
+                            cypher.SET_DATA_VERSION, tenant=self._tenant, data_version=self._version
+                        ).consume()
+                        tx.commit()
+                finally:
+                    tx.close()  # rolls back unless committed
+        except _AbandonedError:
+            pass
+        except BaseException as e:  # raised by `commit`, in the caller's thread
+            self._error = e
 
 
 class _BundleWriter:

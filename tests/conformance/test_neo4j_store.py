@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 
 from app.config import Settings, StoreBackend
-from app.errors import ConflictError, StoreUnavailableError
+from app.errors import BundleInvalidError, ConflictError, StoreUnavailableError
+from app.ingest import load_bundle
 from app.store import cypher
 from app.store.base import RecordKind
 from app.store.factory import open_store
@@ -424,6 +426,126 @@ def test_a_failed_staged_load_leaves_nothing_and_readers_wait_meanwhile(
     monkeypatch.setattr(module._StagedTx, "commit", real_commit)
     staged_store.write_bundle(tenant, _upstream_bundle(), "v1")
     assert staged_store.data_version(tenant) == "v1"
+
+
+def test_a_first_load_too_big_for_one_transaction_is_not_taken_early_but_staged(
+    staged_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import neo4j_store as module
+    from tests.test_ingest import FILES, write
+
+    load = staged_store.first_load(tenant)
+    assert not load.accept(10) and load.accept(9)
+    load.close()
+    assert staged_store.data_version(tenant) == ""
+
+    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 7)
+    commits: list[int] = []
+    real_commit = module._StagedTx.commit
+
+    def counting(self: module._StagedTx) -> None:
+        commits.append(1)
+        real_commit(self)
+
+    monkeypatch.setattr(module._StagedTx, "commit", counting)
+    files = dict(FILES)
+    files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"  # 11 rows: staged
+    report = load_bundle(staged_store, tenant, write(tmp_path / "b", files))
+    assert len(commits) > 1 and staged_store.data_version(tenant) == report.data_version
+    assert set(staged_store.get_companies(tenant, ["C1", "C4"])) == {"C1", "C4"}
+
+
+@neo4j
+def test_an_early_first_load_writes_before_validation_ends_and_an_invalid_bundle_leaves_nothing(
+    neo4j_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import loaders.bundle
+    from tests.test_ingest import FILES, write
+
+    sent: list[str] = []
+    all_sent = threading.Event()
+    real = neo4j_store._run_batch
+
+    def counting(tx: Any, query: str, rows: Any, **params: Any) -> Any:
+        sent.append(query)
+        if len(sent) == 5:  # companies, items, facilities, BOM lines, sourcing (no documents)
+            all_sent.set()
+        return real(tx, query, rows, **params)
+
+    real_check = loaders.bundle.validate_references
+
+    def after_the_writes(*args: Any) -> Any:
+        assert all_sent.wait(30)  # the reference check runs only once the writer has sent every file
+        return real_check(*args)
+
+    monkeypatch.setattr(neo4j_store, "_run_batch", counting)
+    monkeypatch.setattr(loaders.bundle, "validate_references", after_the_writes)
+    bad = dict(FILES)
+    bad["sourcing.csv"] += "L,NOPE,F1\n"  # found by the reference check, after every file was handed over
+    with pytest.raises(BundleInvalidError):
+        load_bundle(neo4j_store, tenant, write(tmp_path / "bad", bad))
+    assert len(sent) >= 5  # the server had the records of every file in its transaction...
+    assert neo4j_store.data_version(tenant) == ""  # ...and none of it was kept
+    assert neo4j_store.get_companies(tenant, ["C1", "C2"]) == {}
+    assert neo4j_store.tenant_info(tenant).counts == {kind.value: 0 for kind in RecordKind}
+
+
+@neo4j
+def test_a_failure_while_writing_early_is_raised_by_the_load_and_leaves_nothing(
+    neo4j_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ingest import FILES, write
+
+    monkeypatch.setattr(neo4j_store, "_batch_size", 1)
+    real = neo4j_store._run_batch
+    calls = {"n": 0}
+
+    def fail_third(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ConflictError("injected while the bundle was still being validated")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(neo4j_store, "_run_batch", fail_third)
+    with pytest.raises(ConflictError, match="injected"):
+        load_bundle(neo4j_store, tenant, write(tmp_path / "b", FILES))
+    monkeypatch.undo()
+    assert neo4j_store.data_version(tenant) == "" and neo4j_store.get_companies(tenant, ["C1", "C2"]) == {}
+    report = load_bundle(neo4j_store, tenant, write(tmp_path / "b", FILES))  # the tenant is free again
+    assert neo4j_store.data_version(tenant) == report.data_version
+
+
+@neo4j
+def test_two_first_loads_of_one_tenant_run_one_after_the_other(neo4j_store: Neo4jStore, tenant: str) -> None:
+    """Both saw no data; whichever writer takes the tenant's lock first commits first, and the other then
+    finds its nodes and updates them instead of creating duplicates."""
+    loads = {"v1": neo4j_store.first_load(tenant), "v2": neo4j_store.first_load(tenant)}
+    names = {"v1": [company("C1", name="one")], "v2": [company("C1", name="two"), company("C2")]}
+    errors: list[BaseException] = []
+
+    def commit(version: str) -> None:
+        try:
+            loads[version].commit(version)
+        except BaseException as e:
+            errors.append(e)
+
+    try:
+        for version, load in loads.items():
+            assert load.accept(2)  # both writers start; one of them waits for the other's lock
+            load.add(RecordKind.COMPANIES, names[version])
+        threads = [threading.Thread(target=commit, args=(version,)) for version in loads]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for load in loads.values():
+            load.close()
+    assert errors == []
+    last = neo4j_store.data_version(tenant)
+    companies = neo4j_store.get_companies(tenant, ["C1", "C2"])
+    assert companies["C1"].name == {"v1": "one", "v2": "two"}[last]
+    assert set(companies) == {"C1", "C2"} and neo4j_store.tenant_info(tenant).counts["companies"] == 2
 
 
 def test_decoded_records_are_kept_per_tenant_and_version_and_bounded() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.store.base import RecordKind
 from graph_schema import Activity, DocumentType, ItemKind, RegistrationScheme
 from loaders import BUNDLE_FILES, ParsedBundle, read_bundle
 from tests.loaders.helpers import CLEAN, TODAY, dir_files, only, read_csvs, where, write_dir, zip_bytes
@@ -234,3 +237,66 @@ def test_reading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class Taker:
+    """A `FirstLoad` that only records what `read_bundle` hands it."""
+
+    def __init__(self, order: tuple[RecordKind, ...], accepting: bool = True) -> None:
+        self.order = order
+        self.accepting = accepting
+        self.asked: list[int] = []
+        self.added: dict[RecordKind, list[Any]] = {}
+
+    def accept(self, rows: int) -> bool:
+        self.asked.append(rows)
+        return self.accepting
+
+    def add(self, kind: RecordKind, records: Sequence[Any]) -> None:
+        self.added[kind] = list(records)
+
+    def commit(self, data_version: str) -> None:
+        raise AssertionError("read_bundle never commits")
+
+    def close(self) -> None:
+        raise AssertionError("read_bundle never closes")
+
+
+def test_records_are_handed_over_in_the_takers_order_and_equal_the_bundle() -> None:
+    plain = read_bundle(CLEAN, today=TODAY)
+    order = tuple(reversed(RecordKind))
+    taker = Taker(order)
+    early = read_bundle(CLEAN, today=TODAY, early=taker)
+    _assert_clean(early)
+    assert early.handed_over and not plain.handed_over
+    assert list(taker.added) == list(order)
+    assert early.bundle == plain.bundle and early.content_sha256 == plain.content_sha256
+    assert early.bundle is not None
+    assert {kind: getattr(early.bundle, kind.value) for kind in RecordKind} == taker.added
+    # The row bound it was asked about holds every row (and a little more: headers, last lines).
+    assert taker.asked[0] >= sum(early.rows_per_file.values())
+
+
+def test_a_taker_that_declines_gets_nothing_and_the_bundle_is_read_as_usual() -> None:
+    taker = Taker(tuple(RecordKind), accepting=False)
+    parsed = read_bundle(CLEAN, today=TODAY, early=taker)
+    _assert_clean(parsed)
+    assert taker.asked and taker.added == {} and not parsed.handed_over
+    assert parsed.bundle == read_bundle(CLEAN, today=TODAY).bundle
+
+
+def test_nothing_is_handed_over_after_the_first_problem(tmp_path: Path) -> None:
+    taker = Taker((RecordKind.COMPANIES, RecordKind.ITEMS, RecordKind.FACILITIES))
+    parsed = read_bundle(
+        write_dir(
+            tmp_path,
+            {
+                "companies.csv": "company_id,name,country\nC1,Mill,VN\n",
+                "items.csv": "item_id,name,kind\nP,Shirt,gadget\n",
+                "facilities.csv": "facility_id,company_id,country\nF1,C1,VN\n",
+            },
+        ),
+        early=taker,
+    )
+    assert [where(p) for p in parsed.problems] == [("items.csv", 2, "kind")]
+    assert list(taker.added) == [RecordKind.COMPANIES] and not parsed.handed_over
