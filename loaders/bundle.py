@@ -1009,7 +1009,9 @@ def read_bundle(
 
     # A row takes at least one line, so this bounds the row count before anything is parsed.
     lines = sum(data.count(b"\n") + 1 for data in collected.files.values())
-    handing = early is not None and not problems and early.accept(lines)
+    handing = early is not None and not problems
+    if early is not None and handing:
+        early.start(lines)
     order = BUNDLE_FILES
     if early is not None and handing:
         wanted = [f"{kind.value}.csv" for kind in early.order]

@@ -88,8 +88,8 @@ class Handover:
             class Spy:
                 order = load.order
 
-                def accept(self, rows: int) -> bool:
-                    return load.accept(rows)
+                def start(self, rows: int) -> None:
+                    load.start(rows)
 
                 def add(self, kind: RecordKind, records: Sequence[Record]) -> None:
                     spy.added.append(kind)

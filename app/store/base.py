@@ -147,18 +147,17 @@ class FirstLoad(Protocol):
     two halves of a load (client-bound validation, server-bound writing) overlap instead of following
     each other. Nothing is visible before `commit`, and nothing of an invalid bundle is ever kept.
 
-    `accept(rows)` says whether the store takes records early for a bundle of at most `rows` rows; when
-    it does not (a staged first load, too big for one transaction), the caller validates everything and
-    calls `write_bundle` as usual. `add` hands over one kind's records, each kind at most once; `order`
-    is the order the store writes kinds in, so a caller that can choose adds them in it (any order is
-    correct). A kind never added is written as empty. `commit(data_version)` writes what was added and
-    the data version, all or nothing, and raises whatever writing met; `close()` without a commit
-    discards everything.
+    `start(rows)` comes before the first record, with a bound on the bundle's row count (Neo4j sizes its
+    timeout by it and writes a bundle too big for one transaction as a staged load). `add` hands over
+    one kind's records, each kind at most once; `order` is the order the store writes kinds in, so a
+    caller that can choose adds them in it (any order is correct). A kind never added is written as
+    empty. `commit(data_version)` writes what was added and the data version, all or nothing, and
+    raises whatever writing met; `close()` without a commit discards everything.
     """
 
     order: tuple[RecordKind, ...]
 
-    def accept(self, rows: int) -> bool: ...
+    def start(self, rows: int) -> None: ...
 
     def add(self, kind: RecordKind, records: Sequence[Record]) -> None: ...
 
@@ -182,8 +181,8 @@ class BufferedFirstLoad:
         self._tenant = tenant
         self._kinds: dict[RecordKind, Sequence[Record]] = {}
 
-    def accept(self, rows: int) -> bool:
-        return True
+    def start(self, rows: int) -> None:
+        pass
 
     def add(self, kind: RecordKind, records: Sequence[Record]) -> None:
         self._kinds[kind] = records

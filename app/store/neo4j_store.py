@@ -586,7 +586,9 @@ class Neo4jStore:
         loads a 409 until the last batch is in and the data version is set, and a failure deletes what
         was written, so the load is still all or nothing as far as anyone can see.
         """
-        if 0 < self._staged_rows <= bundle.size() and self._write_staged(tenant, bundle, data_version):
+        if self._staged(bundle.size()) and self._write_staged(
+            tenant, _GivenBundle(bundle), lambda: data_version
+        ):
             return
         timeout = self._timeout + bundle.size() * WRITE_SECONDS_PER_ROW
         with (
@@ -601,8 +603,16 @@ class Neo4jStore:
             finally:
                 tx.close()  # rolls back unless committed
 
-    def _write_staged(self, tenant: str, bundle: Bundle, data_version: str) -> bool:
-        """The staged first load; `False` (nothing done) when the tenant already has data."""
+    def _staged(self, rows: int) -> bool:
+        """Whether a first load of this many rows is written as a staged load."""
+        return 0 < self._staged_rows <= rows
+
+    def _write_staged(self, tenant: str, source: _RecordSource, version: Callable[[], str | None]) -> bool:
+        """The staged first load; `False` (nothing done) when the tenant already has data.
+
+        `version()` is asked once every batch is in: the data version to set, or None to undo the load
+        (an early first load whose bundle turned out invalid).
+        """
         load_id = uuid.uuid4().hex
         with _translated("starting a load"), self._driver.session(database=self._database) as session:
             row = session.execute_write(
@@ -623,10 +633,13 @@ class Neo4jStore:
             ):
                 staged = _StagedTx(session, timeout, STAGED_ROWS_PER_TX)
                 try:
-                    self._apply_bundle(staged, tenant, _GivenBundle(bundle), data_version, lock=False)
+                    self._apply_bundle(staged, tenant, source, "", lock=False)
                     staged.commit()
                 finally:
                     staged.close()
+                data_version = version()
+                if data_version is None:
+                    raise _AbandonedError
                 session.run(
                     Query(cypher.END_STAGED_LOAD, timeout=self._timeout),
                     tenant=tenant,
@@ -1615,7 +1628,9 @@ class _AbandonedError(Exception):
 
 class _EarlyFirstLoad:
     """`FirstLoad` on Neo4j: a writer thread runs `_apply_bundle` over the kinds as they are handed over,
-    in one transaction that holds the tenant's lock from the start and commits only on `commit`.
+    in one transaction that holds the tenant's lock from the start and commits only on `commit`; or, for
+    a bundle that may be too big for one transaction, as a staged load (`_write_staged`), whose batches
+    commit as they go while the tenant is marked as loading and are deleted again if `close` comes first.
 
     The caller's thread validates the bundle (client CPU) while this one streams the statements and
     mostly waits on the server, so the server writes the first files while the last ones are still
@@ -1636,19 +1651,19 @@ class _EarlyFirstLoad:
         self._version: str | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._rows = 0
         self._timeout = store._timeout
 
-    def accept(self, rows: int) -> bool:
-        """Yes unless a bundle this big is a staged first load (`write_bundle` decides that)."""
-        if 0 < self._store._staged_rows <= rows:
-            return False
+    def start(self, rows: int) -> None:
+        """Start the writer; a bundle that may be too big for one transaction (`rows` is a bound) is
+        written as a staged load, as `write_bundle` would write it."""
         if self._thread is None:
+            self._rows = rows
             self._timeout = self._store._timeout + rows * WRITE_SECONDS_PER_ROW
             self._thread = threading.Thread(
                 target=self._write, name=f"first-load:{self._tenant}", daemon=True
             )
             self._thread.start()
-        return True
 
     def add(self, kind: RecordKind, records: Sequence[Record]) -> None:
         with self._changed:
@@ -1656,7 +1671,7 @@ class _EarlyFirstLoad:
             self._changed.notify_all()
 
     def commit(self, data_version: str) -> None:
-        if self._thread is None:  # never accepted: nothing was started, write the usual way
+        if self._thread is None:  # never started: write the usual way
             self._store.write_bundle(self._tenant, added_bundle(self._kinds), data_version)
             return
         self._end(data_version)
@@ -1690,30 +1705,40 @@ class _EarlyFirstLoad:
                 raise _AbandonedError
             return self._kinds.get(kind, ())
 
+    def _decision(self) -> str | None:
+        """Wait for the caller: the data version to commit with, or None to roll back."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._ended)
+            return self._version
+
     def _write(self) -> None:
         try:
-            with (
-                prompt_switching(),
-                _gc_frozen(),
-                self._store._driver.session(database=self._store._database) as session,
-            ):
-                tx = session.begin_transaction(timeout=self._timeout)
-                try:
-                    # The data version is not known before validation ends; set last, in the same transaction.
-                    self._store._apply_bundle(tx, self._tenant, self, data_version="")
-                    with self._changed:
-                        self._changed.wait_for(lambda: self._ended)
-                    if self._version is not None:
-                        tx.run(
-                            cypher.SET_DATA_VERSION, tenant=self._tenant, data_version=self._version
-                        ).consume()
-                        tx.commit()
-                finally:
-                    tx.close()  # rolls back unless committed
+            with prompt_switching():
+                # A staged load declines when the tenant got data meanwhile; then one transaction, as
+                # `write_bundle` does.
+                staged = self._store._staged(self._rows)
+                if not (staged and self._store._write_staged(self._tenant, self, self._decision)):
+                    self._write_one_transaction()
         except _AbandonedError:
             pass
         except BaseException as e:  # raised by `commit`, in the caller's thread
             self._error = e
+
+    def _write_one_transaction(self) -> None:
+        with (
+            _gc_frozen(),
+            self._store._driver.session(database=self._store._database) as session,
+        ):
+            tx = session.begin_transaction(timeout=self._timeout)
+            try:
+                # The data version is not known before validation ends; set last, in the same transaction.
+                self._store._apply_bundle(tx, self._tenant, self, data_version="")
+                version = self._decision()
+                if version is not None:
+                    tx.run(cypher.SET_DATA_VERSION, tenant=self._tenant, data_version=version).consume()
+                    tx.commit()
+            finally:
+                tx.close()  # rolls back unless committed
 
 
 class _BundleWriter:

@@ -58,7 +58,7 @@ def test_a_first_load_handed_over_kind_by_kind_equals_write_bundle(
 
     load = store.first_load(tenant)
     try:
-        assert load.accept(b.size())
+        load.start(b.size())
         for kind in ORDERS[order](load.order):
             load.add(kind, getattr(b, kind.value))
         load.commit("v1")
@@ -80,7 +80,7 @@ def test_nothing_is_visible_before_commit_and_nothing_is_kept_without_one(
 ) -> None:
     b = _sample()
     load = store.first_load(tenant)
-    assert load.accept(b.size())
+    load.start(b.size())
     for kind in load.order[:3]:
         load.add(kind, getattr(b, kind.value))
     assert store.data_version(tenant) == "" and store.get_companies(tenant, ["C1"]) == {}
@@ -97,7 +97,7 @@ def test_nothing_is_visible_before_commit_and_nothing_is_kept_without_one(
 def test_kinds_never_handed_over_are_written_as_empty(store: GraphStore, tenant: str) -> None:
     load = store.first_load(tenant)
     try:
-        assert load.accept(2)
+        load.start(2)
         load.add(RecordKind.COMPANIES, [company("C1"), company("C2")])
         load.commit("v1")
     finally:

@@ -428,16 +428,15 @@ def test_a_failed_staged_load_leaves_nothing_and_readers_wait_meanwhile(
     assert staged_store.data_version(tenant) == "v1"
 
 
-def test_a_first_load_too_big_for_one_transaction_is_not_taken_early_but_staged(
-    staged_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_first_load_too_big_for_one_transaction_is_taken_early_as_a_staged_load(
+    staged_store: Neo4jStore,
+    neo4j_store: Neo4jStore,
+    tenant: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.store import neo4j_store as module
-    from tests.test_ingest import FILES, write
-
-    load = staged_store.first_load(tenant)
-    assert not load.accept(10) and load.accept(9)
-    load.close()
-    assert staged_store.data_version(tenant) == ""
+    from tests.test_ingest import FILES, Handover, write
 
     monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 7)
     commits: list[int] = []
@@ -448,11 +447,62 @@ def test_a_first_load_too_big_for_one_transaction_is_not_taken_early_but_staged(
         real_commit(self)
 
     monkeypatch.setattr(module._StagedTx, "commit", counting)
+    handover = Handover(staged_store, monkeypatch)
     files = dict(FILES)
     files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"  # 11 rows: staged
     report = load_bundle(staged_store, tenant, write(tmp_path / "b", files))
+    assert handover.added == list(handover.order) and handover.ends == ["commit", "close"]
     assert len(commits) > 1 and staged_store.data_version(tenant) == report.data_version
     assert set(staged_store.get_companies(tenant, ["C1", "C4"])) == {"C1", "C4"}
+    # The same graph as a one-transaction load of the same bundle.
+    other = load_bundle(neo4j_store, f"{tenant}-other", write(tmp_path / "b", files))
+    assert other.data_version == report.data_version
+    for who in (tenant, f"{tenant}-other"):
+        assert neo4j_store.tenant_info(who).counts == neo4j_store.tenant_info(tenant).counts
+    assert (
+        neo4j_store.get_supply_closure(tenant, [("", "P")]).rows
+        == neo4j_store.get_supply_closure(f"{tenant}-other", [("", "P")]).rows
+    )
+
+
+def test_an_invalid_bundle_found_after_a_staged_early_load_committed_batches_leaves_nothing(
+    staged_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import loaders.bundle
+    from app.store import neo4j_store as module
+    from tests.test_ingest import FILES, write
+
+    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 3)
+    committed = threading.Event()
+    real_commit = module._StagedTx.commit
+
+    def counting(self: module._StagedTx) -> None:
+        real_commit(self)
+        committed.set()
+
+    monkeypatch.setattr(module._StagedTx, "commit", counting)
+    seen: list[str] = []
+    real_check = loaders.bundle.validate_references
+
+    def after_a_batch(*args: Any) -> Any:
+        assert committed.wait(30)  # batches of this load are committed by now...
+        with pytest.raises(StoreUnavailableError) as waiting:  # ...and readers are told to wait
+            staged_store.data_version(tenant)
+        seen.append(waiting.value.detail)
+        return real_check(*args)
+
+    monkeypatch.setattr(loaders.bundle, "validate_references", after_a_batch)
+    files = dict(FILES)
+    files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"
+    files["sourcing.csv"] += "L,NOPE,F1\n"
+    with pytest.raises(BundleInvalidError):
+        load_bundle(staged_store, tenant, write(tmp_path / "bad", files))
+    assert seen and "being loaded" in seen[0]
+    assert staged_store.data_version(tenant) == ""
+    assert staged_store.tenant_info(tenant).counts == {kind.value: 0 for kind in RecordKind}
+    monkeypatch.undo()
+    report = load_bundle(staged_store, tenant, write(tmp_path / "good", FILES))  # usable again
+    assert staged_store.data_version(tenant) == report.data_version
 
 
 @neo4j
@@ -531,7 +581,7 @@ def test_two_first_loads_of_one_tenant_run_one_after_the_other(neo4j_store: Neo4
 
     try:
         for version, load in loads.items():
-            assert load.accept(2)  # both writers start; one of them waits for the other's lock
+            load.start(2)  # both writers start; one of them waits for the other's lock
             load.add(RecordKind.COMPANIES, names[version])
         threads = [threading.Thread(target=commit, args=(version,)) for version in loads]
         for thread in threads:
