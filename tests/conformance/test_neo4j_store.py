@@ -362,11 +362,10 @@ def staged_store() -> Iterator[Neo4jStore]:
     store.close()
 
 
-def test_a_big_first_load_is_staged_and_reads_the_same(
-    staged_store: Neo4jStore, neo4j_store: Neo4jStore, tenant: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def staged_commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Staged loads commit every 7 rows; the list grows by one per commit."""
     from app.store import neo4j_store as module
-    from tests.conformance.test_store_conformance import _upstream_bundle
 
     monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 7)
     commits: list[int] = []
@@ -377,6 +376,16 @@ def test_a_big_first_load_is_staged_and_reads_the_same(
         real_commit(self)
 
     monkeypatch.setattr(module._StagedTx, "commit", counting)
+    return commits
+
+
+def test_a_big_first_load_is_staged_and_reads_the_same(
+    staged_store: Neo4jStore, neo4j_store: Neo4jStore, tenant: str, staged_commits: list[int]
+) -> None:
+    from tests.conformance.test_store_conformance import _upstream_bundle
+
+    commits = staged_commits
+
     bundle = _upstream_bundle()
     assert bundle.size() >= 10
     staged_store.write_bundle(tenant, bundle, "v1")
@@ -434,19 +443,11 @@ def test_a_first_load_too_big_for_one_transaction_is_taken_early_as_a_staged_loa
     tenant: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    staged_commits: list[int],
 ) -> None:
-    from app.store import neo4j_store as module
     from tests.test_ingest import FILES, Handover, write
 
-    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 7)
-    commits: list[int] = []
-    real_commit = module._StagedTx.commit
-
-    def counting(self: module._StagedTx) -> None:
-        commits.append(1)
-        real_commit(self)
-
-    monkeypatch.setattr(module._StagedTx, "commit", counting)
+    commits = staged_commits
     handover = Handover(staged_store, monkeypatch)
     files = dict(FILES)
     files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"  # 11 rows: staged
