@@ -32,6 +32,7 @@ from app.ingest import load_bundle
 from app.reference import build_rules, ensure_reference_data
 from app.store.base import GraphStore, all_product_ids
 from app.store.factory import open_store
+from app.store.neo4j_store import Neo4jStore
 from app.trace.models import TraceResult
 from app.trace.rules import RiskRule
 from app.trace.screen_all import screen_all
@@ -329,11 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     gauge_before = cpu_gauge_ms()
     rows: list[Row] = []
+    database_nodes: int | None = None
     for name in args.stores.split(","):
         backend = StoreBackend(name.strip())
         settings = Settings(store=backend, memory_path=OUT / f"memory-{uuid.uuid4().hex[:8]}.json")
         store = open_store(settings)
         try:
+            if isinstance(store, Neo4jStore):
+                database_nodes = store.database_nodes()
             print(f"benchmarking {backend.value} ...", file=sys.stderr)
             rows += bench_store(backend.value, store, bundle_dir, stats, args)
         finally:
@@ -347,6 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(`python -m bench.run {_size_args(args)} --seed {args.seed} --stores {args.stores}`). "
         f"CPU gauge (`cpu_gauge_ms`, lower is faster): {gauge_before:.0f} ms before, "
         f"{cpu_gauge_ms():.0f} ms after."
+        + (
+            f" The Neo4j database held {database_nodes:,} nodes before the run (a long-used one loads "
+            "slower; see the method)."
+            if database_nodes is not None
+            else ""
+        )
     )
     table = render(rows, header)
     print(table)

@@ -351,6 +351,9 @@ MATCH (t:{Label.TENANT} {{id: $tenant}}) WHERE t.loading = $load_id
 REMOVE t.loading
 """
 
+# Every node of the database, from the count store (no scan): what a benchmark reports it started from.
+COUNT_ALL_NODES = "MATCH (n) RETURN count(n) AS nodes"
+
 TENANT_LOADING = f"MATCH (t:{Label.TENANT} {{id: $tenant}}) RETURN t.loading AS loading"
 
 # -- screening lists ---------------------------------------------------------------------------------

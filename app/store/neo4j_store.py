@@ -576,6 +576,12 @@ class Neo4jStore:
     def close(self) -> None:
         self._driver.close()
 
+    def database_nodes(self) -> int:
+        """Nodes in the whole database, every tenant's and the reference data: a long-used database
+        loads measurably slower than a fresh one, so benchmarks say which one they ran on."""
+        rows = self._read(cypher.COUNT_ALL_NODES)
+        return int(rows[0]["nodes"]) if rows else 0
+
     # -- tenant data: writes -------------------------------------------------------------------------
     def write_bundle(self, tenant: str, bundle: Bundle, data_version: str) -> None:
         """Upsert every record by key and set the tenant's data version, all or nothing.

@@ -727,3 +727,13 @@ def test_records_read_in_a_snapshot_after_its_version_are_not_read_again(
     asked.clear()
     neo4j_store.get_facilities(tenant, ["M"])
     assert asked == [cypher.get_nodes(Label.FACILITY)]
+
+
+@neo4j
+def test_the_database_node_count_counts_every_tenants_nodes(neo4j_store: Neo4jStore, tenant: str) -> None:
+    before = neo4j_store.database_nodes()
+    records = bundle(companies=[company("C1"), company("C2")], items=[item("P")])
+    neo4j_store.write_bundle(tenant, records, "v1")
+    assert neo4j_store.database_nodes() == before + 4  # three records and the tenant's node
+    neo4j_store.drop_tenant(tenant)
+    assert neo4j_store.database_nodes() == before
