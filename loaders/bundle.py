@@ -1009,19 +1009,18 @@ def read_bundle(
 
     # A row takes at least one line, so this bounds the row count before anything is parsed.
     lines = sum(data.count(b"\n") + 1 for data in collected.files.values())
-    handing = early is not None and not problems
-    if early is not None and handing:
-        early.start(lines)
+    taker = early if early is not None and not problems else None  # stops taking at the first problem
     order = BUNDLE_FILES
-    if early is not None and handing:
-        wanted = [f"{kind.value}.csv" for kind in early.order]
+    if taker is not None:
+        taker.start(lines)
+        wanted = [f"{kind.value}.csv" for kind in taker.order]
         order = tuple(wanted) + tuple(f for f in BUNDLE_FILES if f not in wanted)
     built: dict[str, list[Record]] = {}
     for file in order:
         data = collected.files.get(file)
         if data is None:
-            if early is not None and handing and not problems:
-                early.add(RecordKind(file.removesuffix(".csv")), [])  # no file: none of that kind to wait for
+            if taker is not None and not problems:
+                taker.add(RecordKind(file.removesuffix(".csv")), [])  # no file: none of that kind to wait for
             continue
         text = _decode(file, data, problems)
         if text is None:
@@ -1037,11 +1036,11 @@ def read_bundle(
             )
         if table.positions and not table.rows:
             parsed.warnings.append(f"{file} has a header but no data rows")
-        if early is not None and handing and not problems:
+        if taker is not None and not problems:
             records = _build_file(file, table, problems)
             if not problems:
                 built[file] = records
-                early.add(RecordKind(file.removesuffix(".csv")), records)
+                taker.add(RecordKind(file.removesuffix(".csv")), records)
 
     if not collected.files and not collected.problems:
         reason = (
@@ -1056,7 +1055,7 @@ def read_bundle(
         parsed.bundle = _build(parsed._tables, problems, built)
         if problems:
             parsed.bundle = None
-    parsed.handed_over = handing and not problems
+    parsed.handed_over = taker is not None and not problems
     parsed.problems = _sort(problems, parsed._tables)
     return parsed
 
