@@ -592,9 +592,7 @@ class Neo4jStore:
         loads a 409 until the last batch is in and the data version is set, and a failure deletes what
         was written, so the load is still all or nothing as far as anyone can see.
         """
-        if self._staged(bundle.size()) and self._write_staged(
-            tenant, _GivenBundle(bundle), lambda: data_version
-        ):
+        if self._staged(bundle.size()) and self._write_staged(tenant, bundle, data_version):
             return
         timeout = self._timeout + bundle.size() * WRITE_SECONDS_PER_ROW
         with (
@@ -613,12 +611,8 @@ class Neo4jStore:
         """Whether a first load of this many rows is written as a staged load."""
         return 0 < self._staged_rows <= rows
 
-    def _write_staged(self, tenant: str, source: _RecordSource, version: Callable[[], str | None]) -> bool:
-        """The staged first load; `False` (nothing done) when the tenant already has data.
-
-        `version()` is asked once every batch is in: the data version to set, or None to undo the load
-        (an early first load whose bundle turned out invalid).
-        """
+    def _write_staged(self, tenant: str, bundle: Bundle, data_version: str) -> bool:
+        """The staged first load; `False` (nothing done) when the tenant already has data."""
         load_id = uuid.uuid4().hex
         with _translated("starting a load"), self._driver.session(database=self._database) as session:
             row = session.execute_write(
@@ -639,13 +633,10 @@ class Neo4jStore:
             ):
                 staged = _StagedTx(session, timeout, STAGED_ROWS_PER_TX)
                 try:
-                    self._apply_bundle(staged, tenant, source, "", lock=False)
+                    self._apply_bundle(staged, tenant, _GivenBundle(bundle), data_version, lock=False)
                     staged.commit()
                 finally:
                     staged.close()
-                data_version = version()
-                if data_version is None:
-                    raise _AbandonedError
                 session.run(
                     Query(cypher.END_STAGED_LOAD, timeout=self._timeout),
                     tenant=tenant,
@@ -1634,9 +1625,11 @@ class _AbandonedError(Exception):
 
 class _EarlyFirstLoad:
     """`FirstLoad` on Neo4j: a writer thread runs `_apply_bundle` over the kinds as they are handed over,
-    in one transaction that holds the tenant's lock from the start and commits only on `commit`; or, for
-    a bundle that may be too big for one transaction, as a staged load (`_write_staged`), whose batches
-    commit as they go while the tenant is marked as loading and are deleted again if `close` comes first.
+    in one transaction that holds the tenant's lock from the start and commits only on `commit`.
+
+    A bundle that may be too big for one transaction (a staged load, whose batches commit as they go) is
+    not written early: nothing of a bundle may be committed before all of it is valid. Its records are
+    kept and `commit` hands them to `write_bundle`, as the embedded store's `BufferedFirstLoad` does.
 
     The caller's thread validates the bundle (client CPU) while this one streams the statements and
     mostly waits on the server, so the server writes the first files while the last ones are still
@@ -1657,14 +1650,11 @@ class _EarlyFirstLoad:
         self._version: str | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        self._rows = 0
         self._timeout = store._timeout
 
     def start(self, rows: int) -> None:
-        """Start the writer; a bundle that may be too big for one transaction (`rows` is a bound) is
-        written as a staged load, as `write_bundle` would write it."""
-        if self._thread is None:
-            self._rows = rows
+        """Start the writer, unless a bundle of up to `rows` rows may be a staged load."""
+        if self._thread is None and not self._store._staged(rows):
             self._timeout = self._store._timeout + rows * WRITE_SECONDS_PER_ROW
             self._thread = threading.Thread(
                 target=self._write, name=f"first-load:{self._tenant}", daemon=True
@@ -1677,7 +1667,7 @@ class _EarlyFirstLoad:
             self._changed.notify_all()
 
     def commit(self, data_version: str) -> None:
-        if self._thread is None:  # never started: write the usual way
+        if self._thread is None:  # not started (a staged load): write the usual way
             self._store.write_bundle(self._tenant, added_bundle(self._kinds), data_version)
             return
         self._end(data_version)
@@ -1719,32 +1709,25 @@ class _EarlyFirstLoad:
 
     def _write(self) -> None:
         try:
-            with prompt_switching():
-                # A staged load declines when the tenant got data meanwhile; then one transaction, as
-                # `write_bundle` does.
-                staged = self._store._staged(self._rows)
-                if not (staged and self._store._write_staged(self._tenant, self, self._decision)):
-                    self._write_one_transaction()
+            with (
+                prompt_switching(),
+                _gc_frozen(),
+                self._store._driver.session(database=self._store._database) as session,
+            ):
+                tx = session.begin_transaction(timeout=self._timeout)
+                try:
+                    # The data version is not known before validation ends; set last, in the same transaction.
+                    self._store._apply_bundle(tx, self._tenant, self, data_version="")
+                    version = self._decision()
+                    if version is not None:
+                        tx.run(cypher.SET_DATA_VERSION, tenant=self._tenant, data_version=version).consume()
+                        tx.commit()
+                finally:
+                    tx.close()  # rolls back unless committed
         except _AbandonedError:
             pass
         except BaseException as e:  # raised by `commit`, in the caller's thread
             self._error = e
-
-    def _write_one_transaction(self) -> None:
-        with (
-            _gc_frozen(),
-            self._store._driver.session(database=self._store._database) as session,
-        ):
-            tx = session.begin_transaction(timeout=self._timeout)
-            try:
-                # The data version is not known before validation ends; set last, in the same transaction.
-                self._store._apply_bundle(tx, self._tenant, self, data_version="")
-                version = self._decision()
-                if version is not None:
-                    tx.run(cypher.SET_DATA_VERSION, tenant=self._tenant, data_version=version).consume()
-                    tx.commit()
-            finally:
-                tx.close()  # rolls back unless committed
 
 
 class _BundleWriter:

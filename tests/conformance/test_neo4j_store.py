@@ -437,7 +437,7 @@ def test_a_failed_staged_load_leaves_nothing_and_readers_wait_meanwhile(
     assert staged_store.data_version(tenant) == "v1"
 
 
-def test_a_first_load_too_big_for_one_transaction_is_taken_early_as_a_staged_load(
+def test_a_first_load_that_may_be_staged_commits_nothing_before_it_is_all_valid(
     staged_store: Neo4jStore,
     neo4j_store: Neo4jStore,
     tenant: str,
@@ -445,65 +445,43 @@ def test_a_first_load_too_big_for_one_transaction_is_taken_early_as_a_staged_loa
     monkeypatch: pytest.MonkeyPatch,
     staged_commits: list[int],
 ) -> None:
+    """A staged load commits as it goes, so it must not start before validation has ended."""
+    import loaders.bundle
     from tests.test_ingest import FILES, Handover, write
 
     commits = staged_commits
+    at_validation_end: list[int] = []
+    real_check = loaders.bundle.validate_cycles
+
+    def last_check(*args: Any) -> Any:
+        at_validation_end.append(len(commits))
+        return real_check(*args)
+
+    monkeypatch.setattr(loaders.bundle, "validate_cycles", last_check)
     handover = Handover(staged_store, monkeypatch)
     files = dict(FILES)
     files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"  # 11 rows: staged
-    report = load_bundle(staged_store, tenant, write(tmp_path / "b", files))
-    assert handover.added == list(handover.order) and handover.ends == ["commit", "close"]
-    assert len(commits) > 1 and staged_store.data_version(tenant) == report.data_version
+
+    bad = dict(files)
+    bad["sourcing.csv"] += "L,NOPE,F1\n"
+    with pytest.raises(BundleInvalidError):
+        load_bundle(staged_store, tenant, write(tmp_path / "bad", bad))
+    assert at_validation_end == [0] and commits == []  # nothing of it ever reached the disk
+    assert staged_store.data_version(tenant) == "" and staged_store.get_companies(tenant, ["C1"]) == {}
+
+    report = load_bundle(staged_store, tenant, write(tmp_path / "good", files))
+    assert at_validation_end == [0, 0] and len(commits) > 1  # staged, once all of it was valid
+    assert handover.added == list(handover.order) * 2 and handover.ends == ["close", "commit", "close"]
+    assert staged_store.data_version(tenant) == report.data_version
     assert set(staged_store.get_companies(tenant, ["C1", "C4"])) == {"C1", "C4"}
     # The same graph as a one-transaction load of the same bundle.
-    other = load_bundle(neo4j_store, f"{tenant}-other", write(tmp_path / "b", files))
+    other = load_bundle(neo4j_store, f"{tenant}-other", write(tmp_path / "good", files))
     assert other.data_version == report.data_version
-    for who in (tenant, f"{tenant}-other"):
-        assert neo4j_store.tenant_info(who).counts == neo4j_store.tenant_info(tenant).counts
+    assert neo4j_store.tenant_info(f"{tenant}-other").counts == neo4j_store.tenant_info(tenant).counts
     assert (
         neo4j_store.get_supply_closure(tenant, [("", "P")]).rows
         == neo4j_store.get_supply_closure(f"{tenant}-other", [("", "P")]).rows
     )
-
-
-def test_an_invalid_bundle_found_after_a_staged_early_load_committed_batches_leaves_nothing(
-    staged_store: Neo4jStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import loaders.bundle
-    from app.store import neo4j_store as module
-    from tests.test_ingest import FILES, write
-
-    monkeypatch.setattr(module, "STAGED_ROWS_PER_TX", 3)
-    committed = threading.Event()
-    real_commit = module._StagedTx.commit
-
-    def counting(self: module._StagedTx) -> None:
-        real_commit(self)
-        committed.set()
-
-    monkeypatch.setattr(module._StagedTx, "commit", counting)
-    seen: list[str] = []
-    real_check = loaders.bundle.validate_references
-
-    def after_a_batch(*args: Any) -> Any:
-        assert committed.wait(30)  # batches of this load are committed by now...
-        with pytest.raises(StoreUnavailableError) as waiting:  # ...and readers are told to wait
-            staged_store.data_version(tenant)
-        seen.append(waiting.value.detail)
-        return real_check(*args)
-
-    monkeypatch.setattr(loaders.bundle, "validate_references", after_a_batch)
-    files = dict(FILES)
-    files["companies.csv"] += "C3,Trader,HK\nC4,Spinner,VN\n"
-    files["sourcing.csv"] += "L,NOPE,F1\n"
-    with pytest.raises(BundleInvalidError):
-        load_bundle(staged_store, tenant, write(tmp_path / "bad", files))
-    assert seen and "being loaded" in seen[0]
-    assert staged_store.data_version(tenant) == ""
-    assert staged_store.tenant_info(tenant).counts == {kind.value: 0 for kind in RecordKind}
-    monkeypatch.undo()
-    report = load_bundle(staged_store, tenant, write(tmp_path / "good", FILES))  # usable again
-    assert staged_store.data_version(tenant) == report.data_version
 
 
 @neo4j
