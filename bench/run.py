@@ -150,7 +150,11 @@ def _bench_store(
             )
             + f"baseline: row at a time, {sample:,} rows; "
             f"validation alone {total_rows / validate_s:,.0f} rows/s ({validate_s:.1f} s"
-            + ("; Neo4j writes a first load while validating it)" if store.backend == "neo4j" else ")")
+            + (
+                "; Neo4j writes a first load while validating it)"
+                if isinstance(store, Neo4jStore) and not store.stages(total_rows)
+                else ")"
+            )
             + (
                 f"; after a warm-up load of the same bundle into a scratch tenant "
                 f"({total_rows / warm_s:,.0f} rows/s, {warm_s:.1f} s)"

@@ -592,7 +592,7 @@ class Neo4jStore:
         loads a 409 until the last batch is in and the data version is set, and a failure deletes what
         was written, so the load is still all or nothing as far as anyone can see.
         """
-        if self._staged(bundle.size()) and self._write_staged(tenant, bundle, data_version):
+        if self.stages(bundle.size()) and self._write_staged(tenant, bundle, data_version):
             return
         timeout = self._timeout + bundle.size() * WRITE_SECONDS_PER_ROW
         with (
@@ -607,8 +607,9 @@ class Neo4jStore:
             finally:
                 tx.close()  # rolls back unless committed
 
-    def _staged(self, rows: int) -> bool:
-        """Whether a first load of this many rows is written as a staged load."""
+    def stages(self, rows: int) -> bool:
+        """Whether a first load of this many rows is written as a staged load (committed batches): such a
+        load is validated whole before it starts, and benchmarks say which kind they measured."""
         return 0 < self._staged_rows <= rows
 
     def _write_staged(self, tenant: str, bundle: Bundle, data_version: str) -> bool:
@@ -1654,7 +1655,7 @@ class _EarlyFirstLoad:
 
     def start(self, rows: int) -> None:
         """Start the writer, unless a bundle of up to `rows` rows may be a staged load."""
-        if self._thread is None and not self._store._staged(rows):
+        if self._thread is None and not self._store.stages(rows):
             self._timeout = self._store._timeout + rows * WRITE_SECONDS_PER_ROW
             self._thread = threading.Thread(
                 target=self._write, name=f"first-load:{self._tenant}", daemon=True

@@ -449,6 +449,7 @@ def test_a_first_load_that_may_be_staged_commits_nothing_before_it_is_all_valid(
     import loaders.bundle
     from tests.test_ingest import FILES, Handover, write
 
+    assert staged_store.stages(10) and not staged_store.stages(9)
     commits = staged_commits
     at_validation_end: list[int] = []
     real_check = loaders.bundle.validate_cycles
