@@ -319,10 +319,8 @@ class Webhooks:
                 states = dict.fromkeys(SealState, 0)
                 resealed = 0
                 for raw in self.store.list_webhooks(tenant):
-                    hook: Webhook | None = Webhook.model_validate(raw)
-                    if reseal:
-                        hook, done = self._reseal(tenant, raw)
-                        resealed += done
+                    hook, done = self._reseal(tenant, raw) if reseal else (Webhook.model_validate(raw), False)
+                    resealed += done
                     if hook is not None:
                         states[self.sealer.state(hook.secret)] += 1
                 out.append(TenantSecrets(tenant=tenant, states=states, resealed=resealed))

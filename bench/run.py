@@ -119,8 +119,8 @@ def _bench_store(
         warm_s = timed(lambda: load_bundle(store, f"bench-{run}-warmup", bundle_dir))
         store.drop_tenant(f"bench-{run}-warmup")
 
-    # Loading: validation alone, then the whole load (validate, diff, write; a first load overlaps the
-    # first two, see `GraphStore.first_load`), `--loads` times
+    # Loading: validation alone, then the whole load (validate, diff, write; on Neo4j a first load below
+    # the staged size is written while it is validated, see `GraphStore.first_load`), `--loads` times
     # into new tenants (all but the last dropped again): on a shared 2-core machine one load varies by
     # ±15%, so the figure is the median.
     validate_s = timed(lambda: validate_bundle(bundle_dir, store, tenant))

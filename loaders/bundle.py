@@ -1007,12 +1007,11 @@ def read_bundle(
             digest.update(data)
     parsed.content_sha256 = digest.hexdigest()
 
-    # A row takes at least one line, so this bounds the row count before anything is parsed.
-    lines = sum(data.count(b"\n") + 1 for data in collected.files.values())
     taker = early if early is not None and not problems else None  # stops taking at the first problem
     order = BUNDLE_FILES
     if taker is not None:
-        taker.start(lines)
+        # A row takes at least one line, so this bounds the row count before anything is parsed.
+        taker.start(sum(data.count(b"\n") + 1 for data in collected.files.values()))
         wanted = [f"{kind.value}.csv" for kind in taker.order]
         order = tuple(wanted) + tuple(f for f in BUNDLE_FILES if f not in wanted)
     built: dict[str, list[Record]] = {}

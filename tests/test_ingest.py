@@ -146,9 +146,12 @@ def test_a_bad_cell_stops_the_handing_over_at_its_file(
     assert handover.ends == ["close"] and store.data_version(tenant) == ""
 
 
-def test_a_first_load_reports_and_versions_as_a_sequential_one(
-    store: GraphStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.neo4j
+def test_a_first_load_written_early_reports_and_versions_as_a_sequential_one(
+    neo4j_store: GraphStore, tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only Neo4j writes early; the embedded store's first load is the sequential one already."""
+    store = neo4j_store
     early = load_bundle(store, tenant, write(tmp_path / "a", FILES))
     monkeypatch.setattr(store, "first_load", lambda t: BufferedFirstLoad(store, t))
     other = f"{tenant}-other"
